@@ -6,6 +6,8 @@ Two outputs, both committed and never edited by hand:
   datamodel-code-generator (pinned in uv.lock).
 * ``packages/torc-client/src/torc/api/operations.py``: the typed client, one method per
   operation, produced by :mod:`client_codegen` (ours).
+* ``packages/torc-server/src/torc_server/openapi.yaml``: a copy of the contract shipped with
+  the server, which builds its routes from it and serves it as its OpenAPI document.
 
 ``--check`` regenerates into a temporary folder and exits 1, naming each stale file, when
 the committed copies differ; the test suite runs it.
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "api" / "openapi.yaml"
 MODELS = Path("packages/torc-models/src/torc_models/models.py")
 OPERATIONS = Path("packages/torc-client/src/torc/api/operations.py")
+SERVER_CONTRACT = Path("packages/torc-server/src/torc_server/openapi.yaml")
 
 MODELS_HEADER = """\
 # GENERATED FILE - DO NOT EDIT.
@@ -68,7 +71,12 @@ def generate(out_root: Path) -> list[Path]:
     # Our ruff settings, wherever the output lands, so --check compares like with like.
     config = f"--config={ROOT / 'pyproject.toml'}"
     subprocess.run(["ruff", "format", "--quiet", config, str(models), str(operations)], check=True)
-    return [MODELS, OPERATIONS]
+    (out_root / SERVER_CONTRACT).parent.mkdir(parents=True, exist_ok=True)
+    (out_root / SERVER_CONTRACT).write_text(
+        "# GENERATED COPY of api/openapi.yaml (nox -s codegen) - DO NOT EDIT.\n"
+        + CONTRACT.read_text()
+    )
+    return [MODELS, OPERATIONS, SERVER_CONTRACT]
 
 
 def check() -> int:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from torc.api import TorcApi
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "api" / "openapi.yaml"
 
@@ -25,22 +27,12 @@ def contract() -> dict[str, Any]:
 class ServerProcess:
     """A ``torc-server run --port 0`` child process and the URL it listens on."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, database: str | Path, *args: str) -> None:
+        self.database = database
+        command = [sys.executable, "-m", "torc_server.cli", "run", "--host", "127.0.0.1"]
+        command += ["--port", "0", "--database", str(database), "--log-level", "warn", *args]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "torc_server.cli",
-                "run",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                *args,
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -58,9 +50,20 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait()
 
+    def api(self) -> TorcApi:
+        return TorcApi(self.url, retry_timeout=30)
+
 
 @pytest.fixture
-def torc_server() -> Iterator[ServerProcess]:
-    server = ServerProcess()
+def torc_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A fresh server on a temporary SQLite file."""
+    server = ServerProcess(tmp_path / "torc.db", "--completion-check-interval-secs", "1")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def api(torc_server: ServerProcess) -> Iterator[TorcApi]:
+    client = torc_server.api()
+    yield client
+    client.close()

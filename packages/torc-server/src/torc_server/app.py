@@ -1,22 +1,60 @@
-"""Builds the FastAPI application: routers under ``/torc-service/v1`` and error handling."""
+"""Builds the FastAPI application from the contract, with storage and background work."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
 from fastapi import FastAPI
 
+from torc_server import routers
+from torc_server.context import ServerContext, Settings
+from torc_server.db import migrate
+from torc_server.db.engine import Database
+from torc_server.dispatch import BASE_PATH, contract, install_routes
 from torc_server.errors import install_error_handlers
-from torc_server.routers import system
+from torc_server.lifecycle.unblock import process_pending
+from torc_server.unblocker import Unblocker
 
-BASE_PATH = "/torc-service/v1"
+
+def open_context(settings: Settings) -> ServerContext:
+    db = Database(settings.database, pool_size=settings.threads)
+    migrate.upgrade(db.engine)
+    unblocker = Unblocker(db, settings.completion_check_interval_secs, process_pending)
+    return ServerContext(settings, db, unblocker)
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings) -> FastAPI:
+    spec = contract()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads * 4
+        ctx = open_context(settings)
+        app.state.ctx = ctx
+        ctx.unblocker.start()
+        ctx.unblocker.wake()  # finish completions a previous process acknowledged
+        try:
+            yield
+        finally:
+            ctx.unblocker.stop()
+            ctx.db.dispose()
+
     app = FastAPI(
         title="torc",
+        lifespan=lifespan,
         docs_url=f"{BASE_PATH}/docs",
         openapi_url=f"{BASE_PATH}/openapi.json",
         redoc_url=None,
     )
+
+    def openapi() -> dict[str, Any]:
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
-    app.include_router(system.router, prefix=BASE_PATH)
+    routers.load_all()
+    install_routes(app, spec)
     return app

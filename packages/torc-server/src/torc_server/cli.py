@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 import uvicorn
 
 from torc_server.app import create_app
+from torc_server.context import Settings
 
 app = typer.Typer(help="The torc REST server.", no_args_is_help=True, add_completion=False)
 
@@ -33,6 +35,18 @@ def _bind(host: str, port: int) -> socket.socket:
 def run(
     host: Annotated[str, typer.Option("--host", "-u", help="Address to listen on.")] = "0.0.0.0",
     port: Annotated[int, typer.Option("--port", "-p", help="Port (0 picks a free one).")] = 8080,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            "-d",
+            help="SQLite file, ':memory:' or postgresql:// URL [default: $DATABASE_URL, ./torc.db]",
+        ),
+    ] = None,
+    completion_check_interval_secs: Annotated[
+        float, typer.Option(help="Seconds between background passes over finished jobs.")
+    ] = 30.0,
+    threads: Annotated[int, typer.Option(help="Database connections and worker threads.")] = 8,
     log_level: Annotated[str, typer.Option(help="error, warn, info, debug or trace.")] = "info",
 ) -> None:
     """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening."""
@@ -46,7 +60,12 @@ def run(
         typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
     print(f"TORC_SERVER_PORT={sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(create_app(), log_level=level, access_log=False)
+    settings = Settings(
+        database=database or os.environ.get("DATABASE_URL") or "torc.db",
+        completion_check_interval_secs=completion_check_interval_secs,
+        threads=threads,
+    )
+    config = uvicorn.Config(create_app(settings), log_level=level, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
 import torc_server
-from torc_models import PingResponse, VersionResponse
+from torc_server.context import ServerContext
+from torc_server.dispatch import operation
 
 API_VERSION = "0.22.0"
 """The contract's ``info.version``: the upstream API level we are wire-compatible with."""
 
-router = APIRouter(tags=["system"])
+
+@operation("ping")
+def ping(ctx: ServerContext) -> dict[str, Any]:
+    return {"status": "ok"}
 
 
-@router.get("/ping", operation_id="ping")
-def ping() -> PingResponse:
-    return PingResponse(status="ok")
-
-
-@router.get("/version", operation_id="get_version")
-def get_version() -> VersionResponse:
-    return VersionResponse(version=torc_server.__version__, api_version=API_VERSION)
+@operation("get_version")
+def get_version(ctx: ServerContext) -> dict[str, Any]:
+    return {"version": torc_server.__version__, "api_version": API_VERSION, "git_hash": None}

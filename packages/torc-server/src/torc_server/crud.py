@@ -1,0 +1,153 @@
+"""Create, read, update, delete and paged listing for one table.
+
+Most resources of the API are plain records of a workflow; their handlers are one-liners
+over a :class:`Resource`. Lifecycle-heavy resources (jobs, workflows) add their own logic
+on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from torc_server.db.tables import METADATA
+from torc_server.errors import Conflict, NotFound, Unprocessable
+from torc_server.wire import Mapper
+
+MAX_LIMIT = 10_000
+WORKFLOW = METADATA.tables["workflow"]
+
+
+def require_workflow(conn: Connection, workflow_id: int) -> None:
+    if conn.execute(select(WORKFLOW.c.id).where(WORKFLOW.c.id == workflow_id)).first() is None:
+        raise NotFound(f"workflow {workflow_id} does not exist")
+
+
+def page(items: list[Any], offset: int, total: int, *, limit: int | None = None) -> dict[str, Any]:
+    """A list response; ``limit`` given means the access-control shape (no max_limit)."""
+    body: dict[str, Any] = {
+        "items": items,
+        "offset": offset,
+        "total_count": total,
+        "has_more": offset + len(items) < total,
+    }
+    if limit is None:
+        body.update(count=len(items), max_limit=MAX_LIMIT)
+    else:
+        body["limit"] = limit
+    return body
+
+
+def integrity_error(exc: IntegrityError, what: str) -> Conflict:
+    return Conflict(f"cannot store {what}: {exc.orig}")
+
+
+@dataclass
+class Resource:
+    """Generic operations on the table behind ``mapper``; ``label`` names it in errors."""
+
+    mapper: Mapper
+    label: str
+
+    @property
+    def table(self) -> Any:
+        return self.mapper.table
+
+    def get_row(self, conn: Connection, record_id: int) -> Mapping[str, Any]:
+        row = (
+            conn.execute(select(self.table).where(self.table.c.id == record_id)).mappings().first()
+        )
+        if row is None:
+            raise NotFound(f"{self.label} {record_id} does not exist")
+        return row
+
+    def get(self, conn: Connection, record_id: int) -> dict[str, Any]:
+        return self.mapper.to_wire(self.get_row(conn, record_id))
+
+    def create(self, conn: Connection, body: BaseModel, **extra: Any) -> dict[str, Any]:
+        values = {**self.mapper.to_columns(body), **extra}
+        if "workflow_id" in values:
+            require_workflow(conn, values["workflow_id"])
+        try:
+            new_id = conn.execute(insert(self.table).values(values)).inserted_primary_key
+        except IntegrityError as exc:
+            raise integrity_error(exc, self.label) from None
+        assert new_id is not None
+        return self.get(conn, new_id[0])
+
+    def create_many(self, conn: Connection, bodies: list[Any]) -> list[dict[str, Any]]:
+        """Insert in batched statements; return the records in request order."""
+        if not bodies:
+            return []
+        rows = [self.mapper.to_columns(body) for body in bodies]
+        for workflow_id in {row["workflow_id"] for row in rows}:
+            require_workflow(conn, workflow_id)
+        statement = insert(self.table).returning(*self.table.c, sort_by_parameter_order=True)
+        try:
+            result = conn.execute(statement, rows).mappings().all()
+        except IntegrityError as exc:
+            raise integrity_error(exc, self.label) from None
+        return [self.mapper.to_wire(row) for row in result]
+
+    def update(self, conn: Connection, record_id: int, body: BaseModel) -> dict[str, Any]:
+        current = self.get_row(conn, record_id)
+        values = self.mapper.to_columns(body, skip=("id", "workflow_id"))
+        if "workflow_id" in self.table.c and getattr(body, "workflow_id", None) not in (
+            None, current["workflow_id"],
+        ):  # fmt: skip
+            raise Unprocessable(f"{self.label} {record_id} cannot move to another workflow")
+        try:
+            conn.execute(update(self.table).where(self.table.c.id == record_id).values(values))
+        except IntegrityError as exc:
+            raise integrity_error(exc, self.label) from None
+        return self.get(conn, record_id)
+
+    def delete(self, conn: Connection, record_id: int) -> dict[str, Any]:
+        record = self.get(conn, record_id)
+        conn.execute(delete(self.table).where(self.table.c.id == record_id))
+        return record
+
+    def delete_all(self, conn: Connection, workflow_id: int) -> int:
+        require_workflow(conn, workflow_id)
+        result = conn.execute(delete(self.table).where(self.table.c.workflow_id == workflow_id))
+        return int(result.rowcount)
+
+    def list(
+        self,
+        conn: Connection,
+        conditions: list[ColumnElement[bool]],
+        *,
+        offset: int,
+        limit: int,
+        sort_by: str | None,
+        reverse_sort: bool,
+        access_shape: bool = False,
+    ) -> dict[str, Any]:
+        order = self.order(sort_by, reverse_sort)
+        where = select(self.table).where(*conditions)
+        total = conn.execute(select(func.count()).select_from(where.subquery())).scalar_one()
+        rows = conn.execute(where.order_by(*order).offset(offset).limit(limit)).mappings()
+        items = [self.mapper.to_wire(row) for row in rows]
+        return page(items, offset, total, limit=limit if access_shape else None)
+
+    def order(self, sort_by: str | None, reverse_sort: bool) -> list[Any]:
+        key = self.table.c.id
+        if sort_by:
+            if sort_by not in self.mapper.sortable:
+                fields = ", ".join(sorted(self.mapper.sortable))
+                raise Unprocessable(
+                    f"cannot sort {self.label} records by '{sort_by}'; use one of {fields}"
+                )
+            key = self.table.c[sort_by]
+        columns = [key, self.table.c.id] if key is not self.table.c.id else [key]
+        return [c.desc() for c in columns] if reverse_sort else columns
+
+
+def filters(table: Any, **values: Any) -> list[ColumnElement[bool]]:
+    """Equality conditions for the filters that were given (None means not given)."""
+    return [table.c[name] == value for name, value in values.items() if value is not None]

@@ -1,0 +1,240 @@
+"""Routes built from the contract: every operation of openapi.yaml maps to one handler.
+
+Handlers are plain functions registered with ``@operation("operationId")``; they receive
+the server context and the operation's parameters by name (the request body under its
+client-side name, already validated into its ``torc_models`` type). Parsing follows the
+contract, so the server accepts exactly what the contract documents, and startup fails if
+an operation has no handler or a handler's signature disagrees with the contract.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+from fastapi import FastAPI, Request, Response
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+import torc_models
+from torc_server.errors import TorcError, Unprocessable
+
+logger = logging.getLogger(__name__)
+CONTRACT = Path(__file__).parent / "openapi.yaml"
+BASE_PATH = "/torc-service/v1"
+Handler = Callable[..., Any]
+HANDLERS: dict[str, Handler] = {}
+
+
+def operation(operation_id: str) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the implementation of ``operation_id``."""
+
+    def register(fn: Handler) -> Handler:
+        if operation_id in HANDLERS:
+            raise RuntimeError(f"{operation_id} is implemented twice")
+        HANDLERS[operation_id] = fn
+        return fn
+
+    return register
+
+
+@dataclass
+class Param:
+    name: str
+    location: str
+    kind: str
+    required: bool
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: list[str] | None = None
+
+    def convert(self, raw: str) -> Any:
+        where = f"{self.location} parameter '{self.name}'"
+        if self.kind == "integer":
+            try:
+                value: Any = int(raw)
+            except ValueError:
+                raise Unprocessable(f"{where} must be an integer, got {raw!r}") from None
+            if self.minimum is not None and value < self.minimum:
+                raise Unprocessable(f"{where} must be at least {self.minimum}, got {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise Unprocessable(f"{where} must be at most {self.maximum}, got {value}")
+            return value
+        if self.kind == "number":
+            try:
+                return float(raw)
+            except ValueError:
+                raise Unprocessable(f"{where} must be a number, got {raw!r}") from None
+        if self.kind == "boolean":
+            lowered = raw.lower()
+            if lowered not in ("true", "false", "1", "0"):
+                raise Unprocessable(f"{where} must be true or false, got {raw!r}")
+            return lowered in ("true", "1")
+        if self.choices is not None and raw not in self.choices:
+            raise Unprocessable(f"{where} must be one of {', '.join(self.choices)}; got {raw!r}")
+        return raw
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    params: list[Param] = field(default_factory=list)
+    body_name: str | None = None
+    body: TypeAdapter[Any] | None = None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _schema_type(schema: dict[str, Any]) -> Any:
+    """The Python type a request body schema validates into."""
+    if "$ref" in schema:
+        return getattr(torc_models, schema["$ref"].rsplit("/", 1)[1])
+    if schema.get("type") == "array":
+        return list[_schema_type(schema["items"])]  # type: ignore[misc]
+    if schema.get("type") == "string":
+        return str
+    return Any
+
+
+def load_operations(contract: dict[str, Any]) -> list[Operation]:
+    schemas = contract["components"]["schemas"]
+    shared = contract["components"]["parameters"]
+    operations = []
+    for path, item in contract["paths"].items():
+        for method, spec in item.items():
+            op = Operation(spec["operationId"], method.upper(), path)
+            for raw in spec.get("parameters", []):
+                if "$ref" in raw:
+                    raw = shared[raw["$ref"].rsplit("/", 1)[1]]
+                schema = raw["schema"]
+                choices = None
+                if "$ref" in schema:
+                    choices = schemas[schema["$ref"].rsplit("/", 1)[1]]["enum"]
+                    kind = "enum"
+                elif schema.get("type") == "array":
+                    kind = "array"
+                else:
+                    kind = schema["type"]
+                op.params.append(
+                    Param(
+                        raw["name"], raw["in"], kind, bool(raw.get("required")),
+                        schema.get("default"), schema.get("minimum"), schema.get("maximum"),
+                        choices,
+                    )
+                )  # fmt: skip
+            if "requestBody" in spec:
+                body = spec["requestBody"]["content"]["application/json"]["schema"]
+                if "$ref" in body:
+                    op.body_name = _snake(body["$ref"].rsplit("/", 1)[1])
+                else:
+                    op.body_name = "request_body" if body.get("type") == "array" else "body"
+                op.body = TypeAdapter(_schema_type(body))
+            operations.append(op)
+    return operations
+
+
+def _validation_message(exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        problems.append(f"field '{where}': {err['msg']}")
+    return "invalid request body: " + "; ".join(problems)
+
+
+def parse_request(op: Operation, request: Request, raw_body: bytes) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for param in op.params:
+        if param.location == "path":
+            values[param.name] = param.convert(request.path_params[param.name])
+            continue
+        if param.kind == "array":
+            items = request.query_params.getlist(param.name)
+            values[param.name] = items or None
+            continue
+        raw = request.query_params.get(param.name)
+        if raw is None:
+            if param.required:
+                raise Unprocessable(f"query parameter '{param.name}' is required")
+            values[param.name] = param.default
+        else:
+            values[param.name] = param.convert(raw)
+    if op.body is not None and op.body_name is not None:
+        if not raw_body:
+            raise Unprocessable("a JSON request body is required")
+        try:
+            values[op.body_name] = op.body.validate_json(raw_body)
+        except ValidationError as exc:
+            raise Unprocessable(_validation_message(exc)) from None
+    return values
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def encode(result: Any) -> Response:
+    return Response(orjson.dumps(result, default=_default), media_type="application/json")
+
+
+def _endpoint(op: Operation, handler: Handler) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        raw_body = await request.body() if op.body is not None else b""
+        values = parse_request(op, request, raw_body)
+        result = await run_in_threadpool(handler, request.app.state.ctx, **values)
+        return encode(result)
+
+    endpoint.__name__ = op.operation_id
+    return endpoint
+
+
+def check_signature(op: Operation, handler: Handler) -> None:
+    expected = ["ctx", *(p.name for p in op.params), *([op.body_name] if op.body_name else [])]
+    actual = list(inspect.signature(handler).parameters)
+    if sorted(actual) != sorted(expected):
+        raise RuntimeError(
+            f"handler for {op.operation_id} takes {actual}, the contract gives {expected}"
+        )
+
+
+def contract() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(CONTRACT.read_text(), Loader=yaml.CSafeLoader)
+    return loaded
+
+
+def missing_handler(op: Operation) -> Handler:
+    def handler(ctx: Any, **_: Any) -> Any:
+        raise TorcError(f"{op.operation_id} is not implemented by this server", 501)
+
+    return handler
+
+
+def install_routes(app: FastAPI, spec: dict[str, Any]) -> None:
+    """Add one route per contract operation (the test suite checks none is missing)."""
+    for op in load_operations(spec):
+        handler = HANDLERS.get(op.operation_id)
+        if handler is None:
+            logger.error("operation %s has no handler", op.operation_id)
+            handler = missing_handler(op)
+        else:
+            check_signature(op, handler)
+        app.add_api_route(
+            BASE_PATH + op.path,
+            _endpoint(op, handler),
+            methods=[op.method],
+            operation_id=op.operation_id,
+            include_in_schema=False,
+        )

@@ -1,0 +1,1 @@
+"""The job lifecycle: initialization, claims, completion, unblocking and resets."""

@@ -1,0 +1,142 @@
+"""Apply finished jobs to their dependents, in batches (run by the unblocker thread).
+
+Each blocked job keeps ``blocked_by``, the number of its blockers whose finish has not
+been applied yet. A pass takes every job flagged ``unblocking_processed = False`` and:
+
+* cancels blocked dependents of failed, canceled or terminated jobs (unless the dependent
+  set ``cancel_on_blocking_job_failure`` to false), flagging them in turn so the
+  cancellation cascades in the next round of the same pass;
+* decrements the counters of the other dependents, and makes those at zero ``ready``;
+* records the input hash of each completed job, for change detection on reinitialize;
+* detects workflows that are now complete.
+
+The batch is an explicit list of job IDs in a temporary table, so completions that
+arrive while a pass runs are left for the next pass, never half-applied.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from torc_server.lifecycle import events
+from torc_server.lifecycle.hashing import store_input_hashes
+from torc_server.wire import CANCELED, COMPLETED, DISABLED, FAILED, NOT_DONE, TERMINATED
+
+logger = logging.getLogger(__name__)
+
+FAILED_LIKE = (FAILED, CANCELED, TERMINATED)
+SATISFYING = (COMPLETED, DISABLED)
+MAX_ROUNDS = 10_000
+
+
+def _in(values: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ")"
+
+
+def _prepare_batch_table(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS torc_batch "
+            "(id INTEGER PRIMARY KEY, status INTEGER, workflow_id INTEGER)"
+        )
+    else:
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS torc_batch "
+            "(id BIGINT PRIMARY KEY, status INTEGER, workflow_id INTEGER) ON COMMIT DELETE ROWS"
+        )
+    conn.exec_driver_sql("DELETE FROM torc_batch")
+
+
+def _take_batch(conn: Connection) -> list[Any]:
+    lock = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
+    rows = conn.execute(
+        text(f"SELECT id, status, workflow_id FROM job WHERE unblocking_processed = :no{lock}"),
+        {"no": False},
+    ).all()
+    conn.exec_driver_sql("DELETE FROM torc_batch")
+    if rows:
+        conn.execute(
+            text("INSERT INTO torc_batch (id, status, workflow_id) VALUES (:id, :status, :wf)"),
+            [{"id": r.id, "status": r.status, "wf": r.workflow_id} for r in rows],
+        )
+    return list(rows)
+
+
+DEPENDENTS = "SELECT d.job_id FROM job_depends_on d JOIN torc_batch t ON t.id = d.depends_on_job_id"
+
+CANCEL_DEPENDENTS = f"""
+UPDATE job SET status = {CANCELED}, unblocking_processed = :no
+WHERE status = 1 AND COALESCE(cancel_on_blocking_job_failure, :yes) = :yes
+  AND id IN ({DEPENDENTS} WHERE t.status IN {_in(FAILED_LIKE)})
+"""
+
+DECREMENT_DEPENDENTS = f"""
+UPDATE job SET blocked_by = blocked_by - (
+    SELECT COUNT(*) FROM job_depends_on d JOIN torc_batch t ON t.id = d.depends_on_job_id
+    WHERE d.job_id = job.id
+      AND (t.status IN {_in(SATISFYING)} OR job.cancel_on_blocking_job_failure = :no))
+WHERE status = 1 AND id IN ({DEPENDENTS})
+"""
+
+READY_DEPENDENTS = (
+    f"UPDATE job SET status = 2 WHERE status = 1 AND blocked_by <= 0 AND id IN ({DEPENDENTS})"
+)
+
+MARK_PROCESSED = (
+    "UPDATE job SET unblocking_processed = :yes WHERE id IN (SELECT id FROM torc_batch)"
+)
+
+
+def process_pending(conn: Connection) -> set[int]:
+    """Apply every pending finish; return the IDs of the workflows touched."""
+    started = time.perf_counter()
+    flags = {"no": False, "yes": True}
+    touched: set[int] = set()
+    processed = 0
+    _prepare_batch_table(conn)
+    for _ in range(MAX_ROUNDS):
+        batch = _take_batch(conn)
+        if not batch:
+            break
+        processed += len(batch)
+        touched.update(row.workflow_id for row in batch)
+        if any(row.status in FAILED_LIKE for row in batch):
+            conn.execute(text(CANCEL_DEPENDENTS), flags)
+        conn.execute(text(DECREMENT_DEPENDENTS), flags)
+        conn.execute(text(READY_DEPENDENTS))
+        store_input_hashes(conn, [row.id for row in batch if row.status == COMPLETED])
+        conn.execute(text(MARK_PROCESSED), flags)
+    for workflow_id in sorted(touched):
+        detect_completion(conn, workflow_id)
+    if processed:
+        elapsed = (time.perf_counter() - started) * 1000
+        logger.debug("unblocked after %d finished jobs in %.1f ms", processed, elapsed)
+    return touched
+
+
+def workflow_is_done(conn: Connection, workflow_id: int) -> bool:
+    remaining = conn.execute(
+        text(f"SELECT 1 FROM job WHERE workflow_id = :w AND status IN {_in(NOT_DONE)} LIMIT 1"),
+        {"w": workflow_id},
+    ).first()
+    return remaining is None
+
+
+def detect_completion(conn: Connection, workflow_id: int) -> None:
+    """Record, once per run, that every job of the workflow has finished."""
+    if not workflow_is_done(conn, workflow_id):
+        return
+    flipped = conn.execute(
+        text(
+            "UPDATE workflow_status SET has_detected_need_to_run_completion_script = :yes "
+            "WHERE workflow_id = :w AND has_detected_need_to_run_completion_script = :no"
+        ),
+        {"w": workflow_id, "yes": True, "no": False},
+    ).rowcount
+    if flipped:
+        logger.info("workflow_id=%d is complete", workflow_id)
+        events.record(conn, workflow_id, "workflow", "complete", "all jobs have finished")

@@ -1,0 +1,45 @@
+"""One :class:`~torc_server.crud.Resource` per table the API exposes as records."""
+
+from __future__ import annotations
+
+import torc_models as m
+from torc_server.crud import Resource
+from torc_server.db.tables import METADATA
+from torc_server.wire import Mapper
+
+T = METADATA.tables
+
+workflows = Resource(Mapper(T["workflow"], m.WorkflowModel), "workflow")
+workflow_status = Resource(Mapper(T["workflow_status"], m.WorkflowStatusModel), "workflow status")
+jobs = Resource(
+    Mapper(T["job"], m.JobModel, json_fields=["schedule_compute_nodes"], status_fields=["status"]),
+    "job",
+)
+files = Resource(Mapper(T["file"], m.FileModel), "file")
+user_data = Resource(
+    Mapper(T["user_data"], m.UserDataModel, json_fields=["data"]), "user data record"
+)
+resource_requirements = Resource(
+    Mapper(T["resource_requirements"], m.ResourceRequirementsModel), "resource requirements"
+)
+results = Resource(Mapper(T["result"], m.ResultModel, status_fields=["status"]), "result")
+events = Resource(Mapper(T["event"], m.EventModel, json_fields=["data"]), "event")
+compute_nodes = Resource(
+    Mapper(T["compute_node"], m.ComputeNodeModel, json_fields=["scheduler"]), "compute node"
+)
+scheduled_compute_nodes = Resource(
+    Mapper(T["scheduled_compute_node"], m.ScheduledComputeNodesModel), "scheduled compute node"
+)
+local_schedulers = Resource(Mapper(T["local_scheduler"], m.LocalSchedulerModel), "local scheduler")
+slurm_schedulers = Resource(Mapper(T["slurm_scheduler"], m.SlurmSchedulerModel), "Slurm scheduler")
+failure_handlers = Resource(Mapper(T["failure_handler"], m.FailureHandlerModel), "failure handler")
+workflow_actions = Resource(
+    Mapper(T["workflow_action"], m.WorkflowActionModel, json_fields=["action_config", "job_ids"]),
+    "workflow action",
+)
+slurm_stats = Resource(Mapper(T["slurm_stats"], m.SlurmStatsModel), "Slurm stats record")
+access_groups = Resource(Mapper(T["access_group"], m.AccessGroupModel), "access group")
+memberships = Resource(
+    Mapper(T["user_group_membership"], m.UserGroupMembershipModel), "group membership"
+)
+ro_crate_entities = Resource(Mapper(T["ro_crate_entity"], m.RoCrateEntityModel), "RO-Crate entity")

@@ -1,0 +1,56 @@
+"""The background task that applies finished jobs to their dependents.
+
+Completions only flag the finished job (``unblocking_processed = False``) and wake this
+thread, so a completion request stays cheap; the thread then processes every pending
+completion in one batch. It also runs every ``interval`` seconds as a safety net.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+
+from torc_server.db.engine import Database
+
+logger = logging.getLogger(__name__)
+
+
+class Unblocker:
+    def __init__(
+        self, db: Database, interval: float, process: Callable[[Connection], object]
+    ) -> None:
+        self.db = db
+        self.interval = interval
+        self.process = process
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="torc-unblocker", daemon=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=30)
+
+    def run_once(self) -> None:
+        with self.db.write() as conn:
+            self.process(conn)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.run_once()
+            except Exception:
+                logger.exception("unblocking pass failed; retrying at the next wake-up")
