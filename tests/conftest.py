@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+
+from tests.postgres import PostgresServer
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,5 +69,36 @@ def torc_server(tmp_path: Path) -> Iterator[ServerProcess]:
 @pytest.fixture
 def api(torc_server: ServerProcess) -> Iterator[TorcApi]:
     client = torc_server.api()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server (Debian's ``postgresql`` package) for the whole session."""
+    root = Path(tempfile.mkdtemp(prefix="torc-postgres-"))  # reachable by the postgres user
+    server = PostgresServer(root)
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_server(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[ServerProcess]:
+    """The same server on each storage backend: lifecycle tests run against both."""
+    if request.param == "sqlite":
+        database: str | Path = tmp_path / "torc.db"
+    else:
+        database = request.getfixturevalue("postgres").new_database()
+    server = ServerProcess(database, "--completion-check-interval-secs", "1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def any_api(any_server: ServerProcess) -> Iterator[TorcApi]:
+    client = any_server.api()
     yield client
     client.close()

@@ -7,9 +7,10 @@ on top.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
@@ -18,6 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from torc_server.db.tables import METADATA
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.wire import Mapper
+
+if TYPE_CHECKING:
+    from torc_server.db.engine import Database
 
 MAX_LIMIT = 10_000
 WORKFLOW = METADATA.tables["workflow"]
@@ -58,7 +62,7 @@ class Resource:
     def table(self) -> Any:
         return self.mapper.table
 
-    def get_row(self, conn: Connection, record_id: int) -> Mapping[str, Any]:
+    def get_row(self, conn: Connection, record_id: int) -> Mapping[Any, Any]:
         row = (
             conn.execute(select(self.table).where(self.table.c.id == record_id)).mappings().first()
         )
@@ -84,7 +88,7 @@ class Resource:
         """Insert in batched statements; return the records in request order."""
         if not bodies:
             return []
-        rows = [self.mapper.to_columns(body) for body in bodies]
+        rows = self.uniform([self.mapper.to_columns(body) for body in bodies])
         for workflow_id in {row["workflow_id"] for row in rows}:
             require_workflow(conn, workflow_id)
         statement = insert(self.table).returning(*self.table.c, sort_by_parameter_order=True)
@@ -94,9 +98,21 @@ class Resource:
             raise integrity_error(exc, self.label) from None
         return [self.mapper.to_wire(row) for row in result]
 
-    def update(self, conn: Connection, record_id: int, body: BaseModel) -> dict[str, Any]:
+    def uniform(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
+        """Give every row the same keys (a multi-row insert takes its columns from the first
+        row and would drop the others' values), filling in column defaults."""
+        keys: set[str] = set().union(*rows)
+        for row in rows:
+            for key in keys - row.keys():
+                default = self.table.c[key].default
+                row[key] = default.arg if default is not None and default.is_scalar else None
+        return rows
+
+    def update(
+        self, conn: Connection, record_id: int, body: BaseModel, **extra: Any
+    ) -> dict[str, Any]:
         current = self.get_row(conn, record_id)
-        values = self.mapper.to_columns(body, skip=("id", "workflow_id"))
+        values = {**self.mapper.to_columns(body, skip=("id", "workflow_id")), **extra}
         if "workflow_id" in self.table.c and getattr(body, "workflow_id", None) not in (
             None, current["workflow_id"],
         ):  # fmt: skip
@@ -135,7 +151,7 @@ class Resource:
         items = [self.mapper.to_wire(row) for row in rows]
         return page(items, offset, total, limit=limit if access_shape else None)
 
-    def order(self, sort_by: str | None, reverse_sort: bool) -> list[Any]:
+    def order(self, sort_by: str | None, reverse_sort: bool) -> builtins.list[Any]:
         key = self.table.c.id
         if sort_by:
             if sort_by not in self.mapper.sortable:
@@ -151,3 +167,103 @@ class Resource:
 def filters(table: Any, **values: Any) -> list[ColumnElement[bool]]:
     """Equality conditions for the filters that were given (None means not given)."""
     return [table.c[name] == value for name, value in values.items() if value is not None]
+
+
+def require_member(
+    conn: Connection, resource: Resource, record_id: int, workflow_id: int, *, field: str
+) -> Mapping[Any, Any]:
+    """The row ``record_id`` of ``resource``, which a request's ``field`` refers to; it must
+    exist (404) and belong to ``workflow_id`` (422)."""
+    require_workflow(conn, workflow_id)
+    row = resource.get_row(conn, record_id)
+    if row["workflow_id"] != workflow_id:
+        raise Unprocessable(
+            f"{field}: {resource.label} {record_id} belongs to workflow {row['workflow_id']}, "
+            f"not to workflow {workflow_id}"
+        )
+    return row
+
+
+def require_unique_name(
+    conn: Connection, resource: Resource, workflow_id: int, name: str, *, exclude: int | None = None
+) -> None:
+    """409 if another record of the workflow already has ``name``."""
+    table = resource.table
+    query = select(table.c.id).where(table.c.workflow_id == workflow_id, table.c.name == name)
+    if exclude is not None:
+        query = query.where(table.c.id != exclude)
+    if conn.execute(query).first() is not None:
+        raise Conflict(f"workflow {workflow_id} already has a {resource.label} named {name!r}")
+
+
+# Handler helpers: one Resource operation in its own transaction.
+
+
+def create_record(db: Database, resource: Resource, body: BaseModel) -> dict[str, Any]:
+    with db.write() as conn:
+        return resource.create(conn, body)
+
+
+def get_record(db: Database, resource: Resource, record_id: int) -> dict[str, Any]:
+    with db.read() as conn:
+        return resource.get(conn, record_id)
+
+
+def update_record(
+    db: Database, resource: Resource, record_id: int, body: BaseModel
+) -> dict[str, Any]:
+    with db.write() as conn:
+        return resource.update(conn, record_id, body)
+
+
+def delete_record(db: Database, resource: Resource, record_id: int) -> dict[str, Any]:
+    with db.write() as conn:
+        return resource.delete(conn, record_id)
+
+
+def delete_workflow_records(db: Database, resource: Resource, workflow_id: int) -> dict[str, Any]:
+    """Delete every record of a workflow: ``{"count": n}``."""
+    with db.write() as conn:
+        return {"count": resource.delete_all(conn, workflow_id)}
+
+
+def list_in_workflow(
+    conn: Connection,
+    resource: Resource,
+    workflow_id: int,
+    conditions: list[ColumnElement[bool]],
+    *,
+    offset: int,
+    limit: int,
+    sort_by: str | None = None,
+    reverse_sort: bool = False,
+) -> dict[str, Any]:
+    """One page of a workflow's records matching ``conditions`` (404 for no workflow)."""
+    require_workflow(conn, workflow_id)
+    return resource.list(
+        conn,
+        [resource.table.c.workflow_id == workflow_id, *conditions],
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )
+
+
+def list_workflow_records(
+    db: Database,
+    resource: Resource,
+    workflow_id: int,
+    conditions: list[ColumnElement[bool]],
+    *,
+    offset: int,
+    limit: int,
+    sort_by: str | None = None,
+    reverse_sort: bool = False,
+) -> dict[str, Any]:
+    """:func:`list_in_workflow` in its own read transaction."""
+    with db.read() as conn:
+        return list_in_workflow(
+            conn, resource, workflow_id, conditions,
+            offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
+        )  # fmt: skip

@@ -63,7 +63,7 @@ class Mapper:
         self.status_fields = frozenset(status_fields)
         self.sortable = frozenset(self.stored)
 
-    def to_wire(self, row: Mapping[str, Any]) -> dict[str, Any]:
+    def to_wire(self, row: Mapping[Any, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in self.stored:
             value = row[name]

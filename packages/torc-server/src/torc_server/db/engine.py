@@ -22,8 +22,9 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-from torc_server.errors import Unavailable
+from torc_server.errors import Conflict, Unavailable, Unprocessable
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +112,14 @@ class Database:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Report storage failures (disk full, read-only, server gone) as 503, not 500."""
-        from sqlalchemy.exc import OperationalError
-
+        """Storage failures (disk full, read-only, server gone) are 503; values the
+        database refuses are the client's to fix (409 for constraints, 422 otherwise)."""
         try:
             yield
+        except IntegrityError as exc:
+            raise Conflict(f"the database refused the change: {exc.orig}") from exc
+        except DataError as exc:
+            raise Unprocessable(f"invalid value: {exc.orig}") from exc
         except OperationalError as exc:
             message = str(exc.orig) if exc.orig is not None else str(exc)
             logger.error("database error: %s", message)

@@ -7,11 +7,13 @@ owns. Job status is an INTEGER 0-10 (ADR 0003); JSON payloads are stored as TEXT
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
-def workflow_fk() -> int:
+def workflow_fk() -> Any:
     return Field(
         sa_column=Column(
             Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False, index=True
@@ -19,7 +21,7 @@ def workflow_fk() -> int:
     )
 
 
-def job_fk(*, primary_key: bool = False, index: bool = True) -> int:
+def job_fk(*, primary_key: bool = False, index: bool = True) -> Any:
     return Field(
         sa_column=Column(
             Integer,
@@ -31,7 +33,7 @@ def job_fk(*, primary_key: bool = False, index: bool = True) -> int:
     )
 
 
-def optional_fk(target: str) -> int | None:
+def optional_fk(target: str) -> Any:
     return Field(default=None, sa_column=Column(Integer, ForeignKey(target, ondelete="SET NULL")))
 
 
@@ -81,7 +83,7 @@ class ResourceRequirements(SQLModel, table=True):
     num_nodes: int = 1
     memory: str = "1m"
     runtime: str = "PT1M"
-    memory_bytes: int = 1024 * 1024
+    memory_bytes: int = Field(default=1024 * 1024, sa_type=BigInteger)
     runtime_seconds: int = 60
 
 
@@ -101,18 +103,6 @@ class Job(SQLModel, table=True):
     requirements so claims filter and sort on indexed columns without a join."""
 
     __table_args__ = (
-        Index("ix_job_claim", "workflow_id", "status", "priority", "id"),
-        Index(
-            "ix_job_claim_gpus_runtime_memory",
-            "workflow_id",
-            "status",
-            "scheduler_id",
-            "priority",
-            "rr_num_gpus",
-            "rr_runtime_seconds",
-            "rr_memory_bytes",
-            "id",
-        ),
         Index("ix_job_workflow_name", "workflow_id", "name"),
         Index(
             "ix_job_unprocessed",
@@ -144,8 +134,19 @@ class Job(SQLModel, table=True):
     rr_num_cpus: int = 1
     rr_num_gpus: int = 0
     rr_num_nodes: int = 1
-    rr_memory_bytes: int = 1024 * 1024
+    rr_memory_bytes: int = Field(default=1024 * 1024, sa_type=BigInteger)
     rr_runtime_seconds: int = 0
+
+
+_job = Job.__table__  # type: ignore[attr-defined]
+# Claims read ready jobs in priority order, FIFO within a priority; resource-aware claims
+# add the default sort method (GPUs, runtime, memory, all descending).
+Index("ix_job_claim", _job.c.workflow_id, _job.c.status, _job.c.priority.desc(), _job.c.id)
+Index(
+    "ix_job_claim_by_resources",
+    *(_job.c.workflow_id, _job.c.status, _job.c.priority.desc(), _job.c.rr_num_gpus.desc()),
+    *(_job.c.rr_runtime_seconds.desc(), _job.c.rr_memory_bytes.desc(), _job.c.id),
+)
 
 
 class JobDependsOn(SQLModel, table=True):
@@ -234,8 +235,8 @@ class Result(SQLModel, table=True):
     completion_time: str
     peak_cpu_percent: float | None = None
     avg_cpu_percent: float | None = None
-    peak_memory_bytes: int | None = None
-    avg_memory_bytes: int | None = None
+    peak_memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    avg_memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Event(SQLModel, table=True):
@@ -244,7 +245,7 @@ class Event(SQLModel, table=True):
     workflow_id: int = Field(
         sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
     )
-    timestamp: int
+    timestamp: int = Field(sa_type=BigInteger)
     category: str | None = None
     data: str | None = None
 
@@ -382,10 +383,10 @@ class SlurmStats(SQLModel, table=True):
     run_id: int
     attempt_id: int
     slurm_job_id: str | None = None
-    max_rss_bytes: int | None = None
-    max_vm_size_bytes: int | None = None
-    max_disk_read_bytes: int | None = None
-    max_disk_write_bytes: int | None = None
+    max_rss_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    max_vm_size_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    max_disk_read_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    max_disk_write_bytes: int | None = Field(default=None, sa_type=BigInteger)
     ave_cpu_seconds: float | None = None
     node_list: str | None = None
 

@@ -12,12 +12,12 @@ from torc_server import resources
 from torc_server.context import ServerContext
 from torc_server.crud import filters, require_workflow
 from torc_server.dispatch import operation
-from torc_server.errors import Conflict
 from torc_server.lifecycle import events
 from torc_server.lifecycle.unblock import workflow_is_done
+from torc_server.lifecycle.workflow_state import STATUS, status_row
 from torc_server.resources import T
 
-WORKFLOW, STATUS = T["workflow"], T["workflow_status"]
+WORKFLOW = T["workflow"]
 DEFAULT_REQUIREMENTS = {"name": "default", "num_cpus": 1, "num_gpus": 0, "num_nodes": 1,
                         "memory": "1m", "runtime": "PT1M", "memory_bytes": 1024**2,
                         "runtime_seconds": 60}  # fmt: skip
@@ -28,18 +28,6 @@ def workflow_wire(conn: Connection, workflow_id: int) -> dict[str, Any]:
     record = resources.workflows.get(conn, workflow_id)
     record["status_id"] = workflow_id  # workflow_status.id is the workflow's id
     return record
-
-
-def status_row(conn: Connection, workflow_id: int) -> Any:
-    require_workflow(conn, workflow_id)
-    return conn.execute(select(STATUS).where(STATUS.c.workflow_id == workflow_id)).mappings().one()
-
-
-def require_not_archived(conn: Connection, workflow_id: int, doing: str) -> Any:
-    status = status_row(conn, workflow_id)
-    if status["is_archived"]:
-        raise Conflict(f"cannot {doing} archived workflow {workflow_id}; unarchive it first")
-    return status
 
 
 @operation("create_workflow")

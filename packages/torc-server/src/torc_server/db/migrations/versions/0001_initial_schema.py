@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:06:25.948515
+Create Date: 2026-11-23 13:18:07.989761
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = "0001"
 down_revision = None
@@ -84,7 +85,7 @@ def upgrade() -> None:
         "event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workflow_id", sa.Integer(), nullable=False),
-        sa.Column("timestamp", sa.Integer(), nullable=False),
+        sa.Column("timestamp", sa.BigInteger(), nullable=False),
         sa.Column("category", sa.String(), nullable=True),
         sa.Column("data", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], ondelete="CASCADE"),
@@ -159,7 +160,7 @@ def upgrade() -> None:
         sa.Column("num_nodes", sa.Integer(), nullable=False),
         sa.Column("memory", sa.String(), nullable=False),
         sa.Column("runtime", sa.String(), nullable=False),
-        sa.Column("memory_bytes", sa.Integer(), nullable=False),
+        sa.Column("memory_bytes", sa.BigInteger(), nullable=False),
         sa.Column("runtime_seconds", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -320,7 +321,7 @@ def upgrade() -> None:
         sa.Column("rr_num_cpus", sa.Integer(), nullable=False),
         sa.Column("rr_num_gpus", sa.Integer(), nullable=False),
         sa.Column("rr_num_nodes", sa.Integer(), nullable=False),
-        sa.Column("rr_memory_bytes", sa.Integer(), nullable=False),
+        sa.Column("rr_memory_bytes", sa.BigInteger(), nullable=False),
         sa.Column("rr_runtime_seconds", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["failure_handler_id"], ["failure_handler.id"], ondelete="SET NULL"
@@ -337,18 +338,19 @@ def upgrade() -> None:
             batch_op.f("ix_job_active_compute_node_id"), ["active_compute_node_id"], unique=False
         )
         batch_op.create_index(
-            "ix_job_claim", ["workflow_id", "status", "priority", "id"], unique=False
+            "ix_job_claim",
+            ["workflow_id", "status", sa.literal_column("priority DESC"), "id"],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_job_claim_gpus_runtime_memory",
+            "ix_job_claim_by_resources",
             [
                 "workflow_id",
                 "status",
-                "scheduler_id",
-                "priority",
-                "rr_num_gpus",
-                "rr_runtime_seconds",
-                "rr_memory_bytes",
+                sa.literal_column("priority DESC"),
+                sa.literal_column("rr_num_gpus DESC"),
+                sa.literal_column("rr_runtime_seconds DESC"),
+                sa.literal_column("rr_memory_bytes DESC"),
                 "id",
             ],
             unique=False,
@@ -481,8 +483,8 @@ def upgrade() -> None:
         sa.Column("completion_time", sa.String(), nullable=False),
         sa.Column("peak_cpu_percent", sa.Float(), nullable=True),
         sa.Column("avg_cpu_percent", sa.Float(), nullable=True),
-        sa.Column("peak_memory_bytes", sa.Integer(), nullable=True),
-        sa.Column("avg_memory_bytes", sa.Integer(), nullable=True),
+        sa.Column("peak_memory_bytes", sa.BigInteger(), nullable=True),
+        sa.Column("avg_memory_bytes", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["job_id"], ["job.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -502,10 +504,10 @@ def upgrade() -> None:
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("attempt_id", sa.Integer(), nullable=False),
         sa.Column("slurm_job_id", sa.String(), nullable=True),
-        sa.Column("max_rss_bytes", sa.Integer(), nullable=True),
-        sa.Column("max_vm_size_bytes", sa.Integer(), nullable=True),
-        sa.Column("max_disk_read_bytes", sa.Integer(), nullable=True),
-        sa.Column("max_disk_write_bytes", sa.Integer(), nullable=True),
+        sa.Column("max_rss_bytes", sa.BigInteger(), nullable=True),
+        sa.Column("max_vm_size_bytes", sa.BigInteger(), nullable=True),
+        sa.Column("max_disk_read_bytes", sa.BigInteger(), nullable=True),
+        sa.Column("max_disk_write_bytes", sa.BigInteger(), nullable=True),
         sa.Column("ave_cpu_seconds", sa.Float(), nullable=True),
         sa.Column("node_list", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["job_id"], ["job.id"], ondelete="CASCADE"),
@@ -568,7 +570,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("unblocking_processed = 0"),
             postgresql_where=sa.text("unblocking_processed = false"),
         )
-        batch_op.drop_index("ix_job_claim_gpus_runtime_memory")
+        batch_op.drop_index("ix_job_claim_by_resources")
         batch_op.drop_index("ix_job_claim")
         batch_op.drop_index(batch_op.f("ix_job_active_compute_node_id"))
 

@@ -1,0 +1,151 @@
+"""Claiming: atomically hand ready jobs to one runner (``ready`` -> ``pending``).
+
+Claims run inside a write transaction (SQLite: the write lock is taken up front;
+PostgreSQL: the rows are locked with ``FOR UPDATE SKIP LOCKED``), so a job is never handed
+to two runners. Both claims read ready jobs in index order: priority first (higher first),
+then the sort method, then queue order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, text
+
+import torc_models as m
+from torc_server.errors import Conflict, NotFound, Unprocessable
+from torc_server.lifecycle.jobstore import to_wire
+from torc_server.units import duration_seconds
+
+SORT_ORDERS = {
+    "gpus_runtime_memory": "rr_num_gpus DESC, rr_runtime_seconds DESC, rr_memory_bytes DESC, ",
+    "gpus_memory_runtime": "rr_num_gpus DESC, rr_memory_bytes DESC, rr_runtime_seconds DESC, ",
+    "none": "",
+}
+DEFAULT_SORT = "gpus_runtime_memory"
+GIB = 1024**3
+SCAN_FACTOR = 8
+"""A resource claim reads at most this many candidates per job it may return."""
+
+
+def _claimable(conn: Connection, workflow_id: int) -> Mapping[Any, Any] | None:
+    """The workflow row, or None when it is canceled (nothing to hand out)."""
+    row = (
+        conn.execute(
+            text(
+                "SELECT w.execution_config, s.is_canceled, s.is_archived FROM workflow w "
+                "JOIN workflow_status s ON s.workflow_id = w.id WHERE w.id = :w"
+            ),
+            {"w": workflow_id},
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"workflow {workflow_id} does not exist")
+    if row["is_archived"]:
+        raise Conflict(f"workflow {workflow_id} is archived; unarchive it to run jobs")
+    return None if row["is_canceled"] else row
+
+
+def sort_method(workflow: Mapping[Any, Any]) -> str:
+    config = workflow["execution_config"]
+    if not config:
+        return DEFAULT_SORT
+    try:
+        method = orjson.loads(config).get("jobs_sort_method") or DEFAULT_SORT
+    except (orjson.JSONDecodeError, AttributeError):
+        return DEFAULT_SORT
+    return str(method) if method in SORT_ORDERS else DEFAULT_SORT
+
+
+def _lock_suffix(conn: Connection) -> str:
+    return " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
+
+
+def _mark_pending(conn: Connection, rows: list[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+    if rows:
+        conn.execute(
+            text("UPDATE job SET status = 3 WHERE id IN :ids AND status = 2").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": [row["id"] for row in rows]},
+        )
+    return [{**to_wire(row), "status": "pending"} for row in rows]
+
+
+def claim_next(conn: Connection, workflow_id: int, limit: int) -> list[dict[str, Any]]:
+    if _claimable(conn, workflow_id) is None:
+        return []
+    rows = (
+        conn.execute(
+            text(
+                "SELECT * FROM job WHERE workflow_id = :w AND status = 2 "
+                f"ORDER BY priority DESC, id LIMIT :limit{_lock_suffix(conn)}"
+            ),
+            {"w": workflow_id, "limit": limit},
+        )
+        .mappings()
+        .all()
+    )
+    return _mark_pending(conn, list(rows))
+
+
+def claim_by_resources(
+    conn: Connection,
+    workflow_id: int,
+    limit: int,
+    capacity: m.ComputeNodesResources,
+    strict_scheduler_match: bool,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Pick ready jobs that fit together into ``capacity``; return them and, when none
+    fit, why."""
+    workflow = _claimable(conn, workflow_id)
+    if workflow is None:
+        return [], f"workflow {workflow_id} is canceled"
+    if min(capacity.num_cpus, capacity.num_gpus, capacity.num_nodes) < 0 or capacity.memory_gb < 0:
+        raise Unprocessable("resources must not be negative")
+    cpus, gpus = capacity.num_cpus, capacity.num_gpus
+    memory = int(capacity.memory_gb * GIB)
+    conditions = [
+        "workflow_id = :w", "status = 2", "rr_num_cpus <= :cpus", "rr_num_gpus <= :gpus",
+        "rr_memory_bytes <= :memory", "rr_num_nodes <= :nodes",
+    ]  # fmt: skip
+    params: dict[str, Any] = {"w": workflow_id, "cpus": cpus, "gpus": gpus, "memory": memory}
+    params.update(nodes=capacity.num_nodes, scan=max(limit * SCAN_FACTOR, 64))
+    if capacity.time_limit:
+        conditions.append("rr_runtime_seconds <= :seconds")
+        params["seconds"] = duration_seconds(capacity.time_limit)
+    if capacity.scheduler_config_id is not None:
+        params["scheduler"] = capacity.scheduler_config_id
+        conditions.append(
+            "scheduler_id = :scheduler"
+            if strict_scheduler_match
+            else "(scheduler_id = :scheduler OR scheduler_id IS NULL)"
+        )
+    order = f"priority DESC, {SORT_ORDERS[sort_method(workflow)]}id"
+    candidates = conn.execute(
+        text(
+            f"SELECT * FROM job WHERE {' AND '.join(conditions)} ORDER BY {order} "
+            f"LIMIT :scan{_lock_suffix(conn)}"
+        ),
+        params,
+    )
+    chosen: list[Mapping[Any, Any]] = []
+    for row in candidates.mappings():
+        if len(chosen) >= limit or cpus < 1:
+            break
+        if (
+            row["rr_num_cpus"] <= cpus
+            and row["rr_memory_bytes"] <= memory
+            and row["rr_num_gpus"] <= gpus
+        ):
+            chosen.append(row)
+            cpus -= row["rr_num_cpus"]
+            memory -= row["rr_memory_bytes"]
+            gpus -= row["rr_num_gpus"]
+    candidates.close()
+    reason = None if chosen else "no ready job fits the available resources"
+    return _mark_pending(conn, chosen), reason

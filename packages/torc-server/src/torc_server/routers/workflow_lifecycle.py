@@ -1,0 +1,133 @@
+"""Running a workflow: initialize, claim, complete in batches, reset (tag ``workflows``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+import torc_models as m
+from torc_server.context import ServerContext
+from torc_server.dispatch import operation
+from torc_server.errors import TorcError
+from torc_server.lifecycle import claims, initialize, resets, transitions
+from torc_server.lifecycle.workflow_state import require_not_archived, status_row
+from torc_server.units import iso_duration
+
+GIB = 1024**3
+
+
+@operation("initialize_jobs")
+def initialize_jobs(
+    ctx: ServerContext,
+    id: int,
+    only_uninitialized: bool | None,
+    clear_ephemeral_user_data: bool | None,
+) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        require_not_archived(
+            conn, id, f"cannot initialize archived workflow {id}; unarchive it first"
+        )
+        outcome = initialize.initialize(
+            conn,
+            id,
+            only_uninitialized=bool(only_uninitialized),
+            clear_ephemeral=bool(clear_ephemeral_user_data),
+        )
+    ctx.unblocker.wake()
+    return outcome
+
+
+@operation("claim_next_jobs")
+def claim_next_jobs(ctx: ServerContext, id: int, limit: int) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        return {"jobs": claims.claim_next(conn, id, limit)}
+
+
+@operation("claim_jobs_based_on_resources")
+def claim_jobs_based_on_resources(
+    ctx: ServerContext,
+    id: int,
+    limit: int,
+    compute_nodes_resources: m.ComputeNodesResources,
+    strict_scheduler_match: bool | None,
+) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        jobs, reason = claims.claim_by_resources(
+            conn, id, limit, compute_nodes_resources, bool(strict_scheduler_match)
+        )
+    return {"jobs": jobs, "reason": reason}
+
+
+@operation("batch_complete_jobs")
+def batch_complete_jobs(
+    ctx: ServerContext, id: int, batch_complete_jobs_request: m.BatchCompleteJobsRequest
+) -> dict[str, Any]:
+    """One transaction for all items; an item that is refused is reported, not fatal."""
+    done: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    with ctx.db.write() as conn:
+        status_row(conn, id)
+        for item in batch_complete_jobs_request.completions:
+            savepoint = conn.begin_nested()
+            try:
+                job = transitions.complete(conn, item.job_id, item.status, item.run_id, item.result)
+                if job["workflow_id"] != id:
+                    raise TorcError(f"job {item.job_id} is not in workflow {id}", 422)
+            except TorcError as exc:
+                savepoint.rollback()
+                errors.append(
+                    {"job_id": item.job_id, "code": exc.status_code, "message": exc.message}
+                )
+                continue
+            savepoint.commit()
+            done.append(job)
+    ctx.unblocker.wake()
+    return {"jobs": done, "errors": errors}
+
+
+@operation("reset_job_status")
+def reset_job_status(ctx: ServerContext, id: int, failed_only: bool | None) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        return resets.reset_jobs(conn, id, bool(failed_only))
+
+
+@operation("reset_workflow_status")
+def reset_workflow_status(ctx: ServerContext, id: int, force: bool | None) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        return resets.reset_workflow(conn, id, bool(force))
+
+
+@operation("process_changed_job_inputs")
+def process_changed_job_inputs(ctx: ServerContext, id: int, dry_run: bool | None) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        status_row(conn, id)
+        return resets.changed_jobs(conn, id, bool(dry_run))
+
+
+@operation("get_ready_job_requirements")
+def get_ready_job_requirements(
+    ctx: ServerContext, id: int, scheduler_config_id: int | None
+) -> dict[str, Any]:
+    scheduler = "" if scheduler_config_id is None else " AND scheduler_id = :scheduler"
+    with ctx.db.read() as conn:
+        status_row(conn, id)
+        row = conn.execute(
+            text(
+                "SELECT COUNT(*) AS jobs, COALESCE(SUM(rr_num_cpus), 0) AS cpus, "
+                "COALESCE(SUM(rr_num_gpus), 0) AS gpus, "
+                "COALESCE(SUM(rr_memory_bytes), 0) AS memory, "
+                "COALESCE(MAX(rr_num_nodes), 0) AS nodes, "
+                "COALESCE(MAX(rr_runtime_seconds), 0) AS runtime "
+                f"FROM job WHERE workflow_id = :w AND status = 2{scheduler}"
+            ),
+            {"w": id, "scheduler": scheduler_config_id},
+        ).one()
+    return {
+        "num_jobs": row.jobs,
+        "num_cpus": row.cpus,
+        "num_gpus": row.gpus,
+        "memory_gb": row.memory / GIB,
+        "max_num_nodes": row.nodes,
+        "max_runtime": iso_duration(row.runtime),
+    }
