@@ -48,4 +48,4 @@ def bench(session: nox.Session) -> None:
     if not scripts:
         session.error("no benchmark scripts under bench/")
     for script in scripts:
-        uv_run(session, "python", str(script), *session.posargs)
+        uv_run(session, "python", "-m", f"bench.{script.stem}", *session.posargs)

@@ -7,8 +7,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-
-from tests.postgres import PostgresServer
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.postgres import PostgresServer
 from torc.api import TorcApi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +83,7 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_server(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[ServerProcess]:
+def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
     """The same server on each storage backend: lifecycle tests run against both."""
     if request.param == "sqlite":
         database: str | Path = tmp_path / "torc.db"

@@ -41,8 +41,16 @@ class PostgresServer:
         self._run("initdb", "-D", str(self.data), "-U", "torc", "--auth=trust", "-E", "UTF8")
         options = f"-p {self.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
-            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(root / "server.log"), "-w", "start"
-        )  # fmt: skip
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(root / "server.log"),
+            "-w",
+            "start",
+        )
         self.url = f"postgresql://torc@127.0.0.1:{self.port}"
 
     def _run(self, tool: str, *args: str) -> None:

@@ -87,10 +87,16 @@ def test_path_query_body_and_response(scripted: Callable[..., Scripted]) -> None
         m.JobStatus.completed,
         2,
         m.ResultModel(
-            job_id=3, workflow_id=1, run_id=2, return_code=0, status=m.JobStatus.completed,
-            exec_time_minutes=0.5, completion_time="2026-11-23T10:00:00Z", compute_node_id=4,
+            job_id=3,
+            workflow_id=1,
+            run_id=2,
+            return_code=0,
+            status=m.JobStatus.completed,
+            exec_time_minutes=0.5,
+            completion_time="2026-11-23T10:00:00Z",
+            compute_node_id=4,
         ),
-    )  # fmt: skip
+    )
     assert result == m.JobModel.model_validate(JOB)
     request = server.requests[0]
     assert request["method"] == "POST"
@@ -100,8 +106,14 @@ def test_path_query_body_and_response(scripted: Callable[..., Scripted]) -> None
 
 
 def test_query_parameters_encoding(scripted: Callable[..., Scripted]) -> None:
-    page = {"items": [JOB], "offset": 0, "max_limit": 10000, "count": 1, "total_count": 1,
-            "has_more": False}  # fmt: skip
+    page = {
+        "items": [JOB],
+        "offset": 0,
+        "max_limit": 10000,
+        "count": 1,
+        "total_count": 1,
+        "has_more": False,
+    }
     server = scripted([(200, page), (200, [])])
     api = TorcApi(server.url)
     assert api.list_jobs(1, status=m.JobStatus.ready, reverse_sort=True).items[0].name == "a"

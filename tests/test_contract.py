@@ -130,9 +130,18 @@ def test_upstream_model_fields(contract: dict[str, Any], name: str) -> None:
 
 def test_job_status_enum_order(contract: dict[str, Any]) -> None:
     assert contract["components"]["schemas"]["JobStatus"]["enum"] == [
-        "uninitialized", "blocked", "ready", "pending", "running", "completed",
-        "failed", "canceled", "terminated", "disabled", "pending_failed",
-    ]  # fmt: skip
+        "uninitialized",
+        "blocked",
+        "ready",
+        "pending",
+        "running",
+        "completed",
+        "failed",
+        "canceled",
+        "terminated",
+        "disabled",
+        "pending_failed",
+    ]
 
 
 def test_every_operation_documented_and_tagged(contract: dict[str, Any]) -> None:

@@ -37,8 +37,12 @@ def sample(schema: dict[str, Any], *, full: bool, depth: int = 0) -> Any:
             if full or name in required
         }
     values: dict[str | None, Any] = {
-        "integer": 7, "number": 2.5, "string": "text", "boolean": True, "object": {"k": 1},
-    }  # fmt: skip
+        "integer": 7,
+        "number": 2.5,
+        "string": "text",
+        "boolean": True,
+        "object": {"k": 1},
+    }
     if kind == "array":
         return [sample(schema["items"], full=full, depth=depth + 1)] if depth < 4 else []
     return values.get(kind, {"any": [1, "two", None]})

@@ -24,8 +24,10 @@ PACKAGES = {
 def test_wheel_builds(package: str, tmp_path: Path) -> None:
     subprocess.run(
         ["uv", "build", "--package", package, "--wheel", "--out-dir", str(tmp_path), "--quiet"],
-        cwd=ROOT, check=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     wheels = list(tmp_path.glob("*.whl"))
     assert len(wheels) == 1, wheels
     names = zipfile.ZipFile(wheels[0]).namelist()

@@ -37,10 +37,20 @@ def test_docs_are_served(torc_server: ServerProcess) -> None:
 
 def test_busy_port_is_a_clear_error(torc_server: ServerProcess) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "torc_server.cli", "run", "--host", "127.0.0.1", "--port",
-         str(torc_server.port)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "torc_server.cli",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(torc_server.port),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{torc_server.port}" in result.stderr
     assert "Traceback" not in result.stderr

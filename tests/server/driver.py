@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import torc_models as m
-
 from torc.api import TorcApi
 
 T = TypeVar("T")
@@ -29,15 +28,32 @@ def wait_for(probe: Callable[[], T | None], timeout: float = 10.0, what: str = "
         time.sleep(0.01)
 
 
+def job_statuses(api: TorcApi, workflow_id: int) -> dict[str, str]:
+    """Every job's status by name (all pages)."""
+    statuses: dict[str, str] = {}
+    while True:
+        page = api.list_jobs(workflow_id, offset=len(statuses))
+        statuses.update((j.name, j.status.value) for j in page.items if j.status is not None)
+        if not page.has_more:
+            return statuses
+
+
 class Driver:
     def __init__(self, api: TorcApi, workflow_id: int) -> None:
         self.api = api
         self.workflow_id = workflow_id
         node = m.ComputeNodeModel(
-            workflow_id=workflow_id, hostname="test-host", pid=1, start_time="2026-11-23T00:00:00Z",
-            num_cpus=8, memory_gb=16, num_gpus=0, num_nodes=1, compute_node_type="local",
+            workflow_id=workflow_id,
+            hostname="test-host",
+            pid=1,
+            start_time="2026-11-23T00:00:00Z",
+            num_cpus=8,
+            memory_gb=16,
+            num_gpus=0,
+            num_nodes=1,
+            compute_node_type="local",
             is_active=True,
-        )  # fmt: skip
+        )
         self.node_id = api.create_compute_node(node).id
         assert self.node_id is not None
 
@@ -48,10 +64,15 @@ class Driver:
     def result(self, job: m.JobModel, status: m.JobStatus, return_code: int) -> m.ResultModel:
         assert job.id is not None
         return m.ResultModel(
-            job_id=job.id, workflow_id=self.workflow_id, run_id=self.run_id,
-            return_code=return_code, status=status, exec_time_minutes=0.01,
-            completion_time="2026-11-23T00:00:01Z", compute_node_id=self.node_id,
-        )  # fmt: skip
+            job_id=job.id,
+            workflow_id=self.workflow_id,
+            run_id=self.run_id,
+            return_code=return_code,
+            status=status,
+            exec_time_minutes=0.01,
+            completion_time="2026-11-23T00:00:01Z",
+            compute_node_id=self.node_id,
+        )
 
     def finish(self, job: m.JobModel, status: m.JobStatus = m.JobStatus.completed) -> m.JobModel:
         assert job.id is not None
@@ -72,8 +93,7 @@ class Driver:
         return wait_for(probe, timeout, f"{expect or 'some'} claimable jobs")
 
     def statuses(self) -> dict[str, str]:
-        jobs = self.api.list_jobs(self.workflow_id).items
-        return {job.name: job.status.value for job in jobs if job.status is not None}
+        return job_statuses(self.api, self.workflow_id)
 
     def run_to_end(self, fail: set[str] = frozenset(), timeout: float = 30.0) -> dict[str, str]:
         """Claim and finish jobs (failing those named in ``fail``) until the workflow is done."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,12 @@ def new_workflow(api: TorcApi, name: str = "wf", user: str = "alice") -> int:
     workflow = api.create_workflow(m.WorkflowModel(name=name, user=user))
     assert workflow.id is not None
     return workflow.id
+
+
+def rid(record: Any) -> int:
+    """The server-assigned ID of a created record."""
+    assert isinstance(record.id, int), record
+    return record.id
 
 
 def ids(page: Any) -> list[int]:
@@ -54,3 +62,19 @@ def check_unknown_ids(name: str, *calls: Callable[[int], Any]) -> None:
     for call in calls:
         message = fails(404, call, MISSING)
         assert name in message and str(MISSING) in message, message
+
+
+def rows_of_workflow(database: str | Path, workflow_id: int) -> dict[str, int]:
+    """Rows per table that still refer to ``workflow_id``, read from the SQLite file."""
+    counts = {}
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+            key = (
+                "workflow_id" if "workflow_id" in columns else "id" if table == "workflow" else None
+            )
+            if key is not None:
+                query = f'SELECT count(*) FROM "{table}" WHERE {key} = ?'
+                counts[table] = db.execute(query, (workflow_id,)).fetchone()[0]
+    return counts

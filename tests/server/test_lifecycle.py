@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import torc_models as m
 
+import torc_models as m
 from tests.server.driver import Driver, wait_for
 from torc.api import ApiError, TorcApi
 
@@ -43,8 +43,12 @@ def test_diamond_with_files(any_api: TorcApi) -> None:
     job(any_api, w, "postprocess", input_file_ids=[f["result"]], depends_on_job_ids=[right.id])
     any_api.initialize_jobs(w)
     driver = Driver(any_api, w)
-    assert driver.statuses() == {"preprocess": "ready", "work_left": "blocked",
-                                 "work_right": "blocked", "postprocess": "blocked"}  # fmt: skip
+    assert driver.statuses() == {
+        "preprocess": "ready",
+        "work_left": "blocked",
+        "work_right": "blocked",
+        "postprocess": "blocked",
+    }
     assert any_api.list_required_existing_files(w).files == [f["input"]]
 
     (first,) = driver.claim()
@@ -61,8 +65,12 @@ def test_diamond_with_files(any_api: TorcApi) -> None:
     done = wait_for(lambda: any_api.is_workflow_complete(w).is_complete, what="completion")
     assert done
     deps = {(d.job_name, d.depends_on_job_name) for d in any_api.list_job_dependencies(w).items}
-    assert deps == {("work_left", "preprocess"), ("work_right", "preprocess"),
-                    ("postprocess", "work_left"), ("postprocess", "work_right")}  # fmt: skip
+    assert deps == {
+        ("work_left", "preprocess"),
+        ("work_right", "preprocess"),
+        ("postprocess", "work_left"),
+        ("postprocess", "work_right"),
+    }
     assert any_api.list_results(w).total_count == 4
 
 
@@ -89,8 +97,13 @@ def test_failure_cancels_dependents_transitively(any_api: TorcApi) -> None:
     job(any_api, w, "independent")
     any_api.initialize_jobs(w)
     final = Driver(any_api, w).run_to_end(fail={"a"})
-    assert final == {"a": "failed", "b": "canceled", "c": "canceled", "tolerant": "completed",
-                     "independent": "completed"}  # fmt: skip
+    assert final == {
+        "a": "failed",
+        "b": "canceled",
+        "c": "canceled",
+        "tolerant": "completed",
+        "independent": "completed",
+    }
     assert any_api.is_workflow_complete(w).is_complete
 
 
@@ -311,8 +324,11 @@ def test_delete_workflow_cascades(any_api: TorcApi, any_server: object) -> None:
     any_api.initialize_jobs(w)
     Driver(any_api, w).run_to_end()
     any_api.delete_workflow(w)
-    for call in (lambda: any_api.get_workflow(w), lambda: any_api.get_job(a.id or 0),
-                 lambda: any_api.get_file(f["data"])):  # fmt: skip
+    for call in (
+        lambda: any_api.get_workflow(w),
+        lambda: any_api.get_job(a.id or 0),
+        lambda: any_api.get_file(f["data"]),
+    ):
         with pytest.raises(ApiError) as gone:
             call()
         assert gone.value.status_code == 404

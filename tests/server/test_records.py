@@ -7,20 +7,25 @@ import sqlite3
 from functools import partial
 
 import httpx
-import pytest
 
 import torc_models as m
 from tests.conftest import ServerProcess
-from tests.server.helpers import MISSING, check_paging, check_unknown_ids, fails, ids, new_workflow
+from tests.server.helpers import (
+    MISSING,
+    check_paging,
+    check_unknown_ids,
+    fails,
+    ids,
+    new_workflow,
+    rid,
+    rows_of_workflow,
+)
 from torc.api import TorcApi
 
 
 def job(api: TorcApi, workflow_id: int, name: str, **fields: object) -> int:
-    created = api.create_job(
-        m.JobModel(workflow_id=workflow_id, name=name, command="true", **fields)
-    )  # type: ignore[arg-type]
-    assert created.id is not None
-    return created.id
+    values = {"workflow_id": workflow_id, "name": name, "command": "true", **fields}
+    return rid(api.create_job(m.JobModel.model_validate(values)))
 
 
 def test_files(api: TorcApi) -> None:
@@ -37,7 +42,7 @@ def test_files(api: TorcApi) -> None:
         )
     ).files
     assert [f.name for f in bulk] == ["b", "c", "d"] and bulk[1].st_mtime == 12.5
-    b, c, d = (f.id for f in bulk)
+    b, c, d = (rid(f) for f in bulk)
     assert api.get_file(a.id) == a
     assert api.update_file(a.id, a.model_copy(update={"st_mtime": 99.5})).st_mtime == 99.5
     assert api.get_file(a.id).st_mtime == 99.5
@@ -91,13 +96,15 @@ def test_user_data(api: TorcApi) -> None:
         )
     ).user_data
     assert [(u.name, u.is_ephemeral, u.data) for u in bulk] == [
-        ("empty", False, None), ("scratch", True, 3), ("text", False, "hello"),
-    ]  # fmt: skip
-    empty, scratch, text = (u.id for u in bulk)
-    assert empty is not None and scratch is not None
+        ("empty", False, None),
+        ("scratch", True, 3),
+        ("text", False, "hello"),
+    ]
+    empty, scratch, text = (rid(u) for u in bulk)
     linked = api.create_user_data(
         m.UserDataModel(workflow_id=wf, name="result"), producer_job_id=consumer
     )
+    assert linked.id is not None
     assert api.get_user_data(first.id) == first
 
     listing = partial(api.list_user_data, wf)
@@ -122,9 +129,11 @@ def test_user_data(api: TorcApi) -> None:
     assert updated.data == {"done": True} and api.get_user_data(empty).data == {"done": True}
     fails(422, api.update_user_data, empty, bulk[0].model_copy(update={"workflow_id": other}))
     check_unknown_ids(
-        "user data", api.get_user_data, lambda i: api.update_user_data(i, bulk[0]),
+        "user data",
+        api.get_user_data,
+        lambda i: api.update_user_data(i, bulk[0]),
         api.delete_user_data,
-    )  # fmt: skip
+    )
 
     assert api.delete_user_data(text).name == "text"
     fails(404, api.get_user_data, text)
@@ -151,10 +160,15 @@ def test_resource_requirements(api: TorcApi, torc_server: ServerProcess) -> None
     )
     big = api.create_resource_requirements(
         m.ResourceRequirementsModel(
-            workflow_id=wf, name="big", num_cpus=8, num_gpus=2, num_nodes=2, memory="2g",
+            workflow_id=wf,
+            name="big",
+            num_cpus=8,
+            num_gpus=2,
+            num_nodes=2,
+            memory="2g",
             runtime="P0DT2H",
         )
-    )  # fmt: skip
+    )
     gpu = api.create_resource_requirements(
         m.ResourceRequirementsModel(workflow_id=wf, name="gpu", num_gpus=1, memory="2048m")
     )
@@ -185,6 +199,8 @@ def test_resource_requirements(api: TorcApi, torc_server: ServerProcess) -> None
 
     assert "'lots'" in fails(422, api.create_resource_requirements, body(memory="lots"))
     assert "'forever'" in fails(422, api.create_resource_requirements, body(runtime="forever"))
+    huge = body(memory="99999999999999999999g")
+    assert "too large" in fails(422, api.create_resource_requirements, huge)
     assert "num_cpus" in fails(422, api.create_resource_requirements, body(num_cpus=0))
     assert "num_gpus" in fails(422, api.create_resource_requirements, body(num_gpus=-1))
     assert "small" in fails(409, api.create_resource_requirements, body(name="small"))
@@ -202,9 +218,11 @@ def test_resource_requirements(api: TorcApi, torc_server: ServerProcess) -> None
         422, api.update_resource_requirements, big.id, big.model_copy(update={"workflow_id": other})
     )
     check_unknown_ids(
-        "resource requirements", api.get_resource_requirements,
-        lambda i: api.update_resource_requirements(i, big), api.delete_resource_requirement,
-    )  # fmt: skip
+        "resource requirements",
+        api.get_resource_requirements,
+        lambda i: api.update_resource_requirements(i, big),
+        api.delete_resource_requirement,
+    )
 
     # deleting a set in use leaves its jobs without one
     assert api.delete_resource_requirement(big.id).name == "big"
@@ -216,10 +234,16 @@ def test_resource_requirements(api: TorcApi, torc_server: ServerProcess) -> None
 
 def result(wf: int, job_id: int, **fields: object) -> m.ResultModel:
     values: dict[str, object] = {
-        "workflow_id": wf, "job_id": job_id, "run_id": 1, "attempt_id": 1, "compute_node_id": 1,
-        "return_code": 0, "status": m.JobStatus.completed, "exec_time_minutes": 0.5,
+        "workflow_id": wf,
+        "job_id": job_id,
+        "run_id": 1,
+        "attempt_id": 1,
+        "compute_node_id": 1,
+        "return_code": 0,
+        "status": m.JobStatus.completed,
+        "exec_time_minutes": 0.5,
         "completion_time": "2026-11-23T12:00:00Z",
-    }  # fmt: skip
+    }
     return m.ResultModel.model_validate({**values, **fields})
 
 
@@ -333,8 +357,14 @@ def test_failure_handlers(api: TorcApi) -> None:
     # the same name may be used by another workflow, not twice in one
     api.create_failure_handler(m.FailureHandlerModel(workflow_id=other, name="retry", rules="[]"))
     assert "retry" in fails(409, api.create_failure_handler, first.model_copy(update={"id": None}))
-    for bad in ('{"exit_codes": [1]}', "not json", '[{"exit_codes": ["one"]}]',
-                '[{"max_retries": -1}]', '[{"match_all_exit_codes": "yes"}]', "[1]"):  # fmt: skip
+    for bad in (
+        '{"exit_codes": [1]}',
+        "not json",
+        '[{"exit_codes": ["one"]}]',
+        '[{"max_retries": -1}]',
+        '[{"match_all_exit_codes": "yes"}]',
+        "[1]",
+    ):
         body = m.FailureHandlerModel(workflow_id=wf, name="bad", rules=bad)
         assert "rules" in fails(422, api.create_failure_handler, body), bad
     fails(
@@ -355,8 +385,13 @@ def test_ro_crate_entities(api: TorcApi) -> None:
     foreign = api.create_file(m.FileModel(workflow_id=other, name="data", path="data.csv"))
 
     def entity(n: int, **fields: object) -> m.RoCrateEntityModel:
-        values = {"workflow_id": wf, "entity_id": f"#e{n}", "entity_type": "File",
-                  "metadata": '{"name": "x"}', **fields}  # fmt: skip
+        values = {
+            "workflow_id": wf,
+            "entity_id": f"#e{n}",
+            "entity_type": "File",
+            "metadata": '{"name": "x"}',
+            **fields,
+        }
         return m.RoCrateEntityModel.model_validate(values)
 
     created = [api.create_ro_crate_entity(entity(n)) for n in range(3)]
@@ -379,9 +414,11 @@ def test_ro_crate_entities(api: TorcApi) -> None:
     assert updated.metadata == '{"name": "y"}' and updated.id == all_ids[0]
     fails(422, api.update_ro_crate_entity, all_ids[0], entity(0, metadata="3"))
     check_unknown_ids(
-        "RO-Crate entity", api.get_ro_crate_entity,
-        lambda i: api.update_ro_crate_entity(i, entity(0)), api.delete_ro_crate_entity,
-    )  # fmt: skip
+        "RO-Crate entity",
+        api.get_ro_crate_entity,
+        lambda i: api.update_ro_crate_entity(i, entity(0)),
+        api.delete_ro_crate_entity,
+    )
 
     # deleting the file leaves the entity, without its file
     api.delete_file(file.id or 0)
@@ -393,27 +430,52 @@ def test_ro_crate_entities(api: TorcApi) -> None:
     assert api.list_ro_crate_entities(wf).total_count == 0
 
 
-BAD_BODIES = {
+BAD_BODIES: dict[str, dict[str, object]] = {
     "files": {"name": "f", "path": "p"},
     "user_data": {"name": "u"},
     "resource_requirements": {"name": "r"},
-    "results": {"job_id": 1},
+    "results": {
+        "job_id": 1,
+        "run_id": 1,
+        "compute_node_id": 1,
+        "return_code": 0,
+        "status": "completed",
+        "exec_time_minutes": 1.0,
+        "completion_time": "now",
+    },
     "events": {"timestamp": 1, "data": {}},
-    "compute_nodes": {"hostname": "h"},
-    "scheduled_compute_nodes": {"scheduler_id": 1},
+    "compute_nodes": {
+        "hostname": "h",
+        "pid": 1,
+        "start_time": "now",
+        "num_cpus": 1,
+        "num_gpus": 0,
+        "memory_gb": 1.0,
+        "num_nodes": 1,
+        "compute_node_type": "local",
+    },
+    "scheduled_compute_nodes": {
+        "scheduler_id": 1,
+        "scheduler_config_id": 1,
+        "scheduler_type": "slurm",
+        "status": "pending",
+    },
     "local_schedulers": {"num_cpus": 1},
-    "slurm_schedulers": {"account": "a"},
+    "slurm_schedulers": {"account": "a", "nodes": 1, "walltime": "01:00:00"},
     "failure_handlers": {"name": "f", "rules": "[]"},
-    "slurm_stats": {"job_id": 1},
-    "ro_crate_entities": {"entity_id": "e"},
+    "slurm_stats": {"job_id": 1, "run_id": 1, "attempt_id": 1},
+    "ro_crate_entities": {"entity_id": "e", "entity_type": "File", "metadata": "{}"},
 }
+"""Create bodies that lack only ``workflow_id``."""
 
 
-@pytest.mark.parametrize("path", sorted(BAD_BODIES))
-def test_missing_fields_are_refused(torc_server: ServerProcess, path: str) -> None:
-    reply = httpx.post(f"{torc_server.url}/{path}", json=BAD_BODIES[path])
-    assert reply.status_code == 422
-    assert "workflow_id" in reply.json()["errorMessage"]
+def test_bodies_without_workflow_are_refused(torc_server: ServerProcess) -> None:
+    for path, body in BAD_BODIES.items():
+        reply = httpx.post(f"{torc_server.url}/{path}", json=body)
+        assert reply.status_code == 422, path
+        assert "field 'workflow_id': Field required" in reply.json()["errorMessage"], path
+        reply = httpx.post(f"{torc_server.url}/{path}", json={**body, "workflow_id": "one"})
+        assert reply.status_code == 422, path
 
 
 def test_page_size_is_limited(api: TorcApi) -> None:
@@ -423,7 +485,7 @@ def test_page_size_is_limited(api: TorcApi) -> None:
     assert api.list_files(wf, limit=10_000).total_count == 0
 
 
-def test_deleting_a_workflow_deletes_its_records(api: TorcApi) -> None:
+def test_deleting_a_workflow_deletes_its_records(api: TorcApi, torc_server: ServerProcess) -> None:
     wf, kept = new_workflow(api), new_workflow(api, "kept")
     file = api.create_file(m.FileModel(workflow_id=wf, name="f", path="f"))
     data = api.create_user_data(m.UserDataModel(workflow_id=wf, name="u", data=1))
@@ -438,13 +500,30 @@ def test_deleting_a_workflow_deletes_its_records(api: TorcApi) -> None:
         m.RoCrateEntityModel(workflow_id=wf, entity_id="#x", entity_type="File", metadata="{}")
     )
     survivor = api.create_file(m.FileModel(workflow_id=kept, name="f", path="f"))
+    before = rows_of_workflow(torc_server.database, wf)
+    owned = (
+        "file",
+        "user_data",
+        "resource_requirements",
+        "job",
+        "job_output_file",
+        "result",
+        "event",
+        "failure_handler",
+        "ro_crate_entity",
+    )
+    assert all(before[table] > 0 for table in owned), before
     api.delete_workflow(wf)
+    assert set(rows_of_workflow(torc_server.database, wf).values()) == {0}
     for get, record in [
-        (api.get_file, file), (api.get_user_data, data), (api.get_resource_requirements, rr),
-        (api.get_result, res), (api.get_event, event), (api.get_failure_handler, handler),
+        (api.get_file, file),
+        (api.get_user_data, data),
+        (api.get_resource_requirements, rr),
+        (api.get_result, res),
+        (api.get_event, event),
+        (api.get_failure_handler, handler),
         (api.get_ro_crate_entity, crate),
-    ]:  # fmt: skip
-        assert record.id is not None
-        fails(404, get, record.id)
+    ]:
+        fails(404, get, rid(record))
     assert survivor.id is not None and api.get_file(survivor.id) == survivor
     fails(404, api.list_files, wf)

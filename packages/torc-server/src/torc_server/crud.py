@@ -114,8 +114,9 @@ class Resource:
         current = self.get_row(conn, record_id)
         values = {**self.mapper.to_columns(body, skip=("id", "workflow_id")), **extra}
         if "workflow_id" in self.table.c and getattr(body, "workflow_id", None) not in (
-            None, current["workflow_id"],
-        ):  # fmt: skip
+            None,
+            current["workflow_id"],
+        ):
             raise Unprocessable(f"{self.label} {record_id} cannot move to another workflow")
         try:
             conn.execute(update(self.table).where(self.table.c.id == record_id).values(values))
@@ -264,6 +265,12 @@ def list_workflow_records(
     """:func:`list_in_workflow` in its own read transaction."""
     with db.read() as conn:
         return list_in_workflow(
-            conn, resource, workflow_id, conditions,
-            offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-        )  # fmt: skip
+            conn,
+            resource,
+            workflow_id,
+            conditions,
+            offset=offset,
+            limit=limit,
+            sort_by=sort_by,
+            reverse_sort=reverse_sort,
+        )

@@ -129,11 +129,16 @@ def load_operations(contract: dict[str, Any]) -> list[Operation]:
                     kind = schema["type"]
                 op.params.append(
                     Param(
-                        raw["name"], raw["in"], kind, bool(raw.get("required")),
-                        schema.get("default"), schema.get("minimum"), schema.get("maximum"),
+                        raw["name"],
+                        raw["in"],
+                        kind,
+                        bool(raw.get("required")),
+                        schema.get("default"),
+                        schema.get("minimum"),
+                        schema.get("maximum"),
                         choices,
                     )
-                )  # fmt: skip
+                )
             if "requestBody" in spec:
                 body = spec["requestBody"]["content"]["application/json"]["schema"]
                 if "$ref" in body:

@@ -20,8 +20,14 @@ from sqlalchemy import Connection, bindparam, text
 from torc_server.lifecycle.unblock import workflow_is_done
 from torc_server.wire import DONE, PENDING, PENDING_FAILED, READY, RUNNING
 
-TRIGGERS = ("on_workflow_start", "on_workflow_complete", "on_jobs_ready", "on_jobs_complete",
-            "on_worker_start", "on_worker_complete")  # fmt: skip
+TRIGGERS = (
+    "on_workflow_start",
+    "on_workflow_complete",
+    "on_jobs_ready",
+    "on_jobs_complete",
+    "on_worker_start",
+    "on_worker_complete",
+)
 ARMED_BY_INITIALIZATION = ("on_workflow_start", "on_worker_start", "on_worker_complete")
 PERSISTENT_BY_DEFAULT = ("on_worker_start", "on_worker_complete")
 REACHED_READY = (READY, PENDING, RUNNING, PENDING_FAILED, *DONE)

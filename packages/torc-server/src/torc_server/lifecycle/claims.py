@@ -110,9 +110,13 @@ def claim_by_resources(
     cpus, gpus = capacity.num_cpus, capacity.num_gpus
     memory = int(capacity.memory_gb * GIB)
     conditions = [
-        "workflow_id = :w", "status = 2", "rr_num_cpus <= :cpus", "rr_num_gpus <= :gpus",
-        "rr_memory_bytes <= :memory", "rr_num_nodes <= :nodes",
-    ]  # fmt: skip
+        "workflow_id = :w",
+        "status = 2",
+        "rr_num_cpus <= :cpus",
+        "rr_num_gpus <= :gpus",
+        "rr_memory_bytes <= :memory",
+        "rr_num_nodes <= :nodes",
+    ]
     params: dict[str, Any] = {"w": workflow_id, "cpus": cpus, "gpus": gpus, "memory": memory}
     params.update(nodes=capacity.num_nodes, scan=max(limit * SCAN_FACTOR, 64))
     if capacity.time_limit:

@@ -158,9 +158,12 @@ def initialize(
     )
     counts = status_counts(conn, workflow_id)
     events.record(
-        conn, workflow_id, "workflow", "initialized",
+        conn,
+        workflow_id,
+        "workflow",
+        "initialized",
         f"initialized jobs: {counts.get('ready', 0)} ready, {counts.get('blocked', 0)} blocked",
         job_counts=counts,
-    )  # fmt: skip
+    )
     detect_completion(conn, workflow_id)
     return {"workflow_id": workflow_id, "message": "initialized", "job_counts": counts}

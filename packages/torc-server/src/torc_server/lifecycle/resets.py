@@ -29,7 +29,7 @@ from torc_server.wire import (
     PENDING_FAILED,
     RUNNING,
     TERMINATED,
-)  # fmt: skip
+)
 
 RESET_WITH_FAILED = (FAILED, TERMINATED, PENDING_FAILED, CANCELED)
 
@@ -63,8 +63,12 @@ def reset_jobs(conn: Connection, workflow_id: int, failed_only: bool) -> dict[st
     _set_uninitialized(conn, ids)
     kind = "failed_only" if failed_only else "all"
     events.record(conn, workflow_id, "workflow", "reset_jobs", f"reset {len(ids)} jobs ({kind})")
-    return {"workflow_id": workflow_id, "status": "uninitialized", "updated_count": len(ids),
-            "reset_type": kind}  # fmt: skip
+    return {
+        "workflow_id": workflow_id,
+        "status": "uninitialized",
+        "updated_count": len(ids),
+        "reset_type": kind,
+    }
 
 
 def reset_workflow(conn: Connection, workflow_id: int, force: bool) -> dict[str, Any]:
@@ -146,7 +150,10 @@ def changed_jobs(conn: Connection, workflow_id: int, dry_run: bool) -> dict[str,
     if not dry_run and affected:
         _set_uninitialized(conn, sorted(affected))
         events.record(
-            conn, workflow_id, "workflow", "inputs_changed",
+            conn,
+            workflow_id,
+            "workflow",
+            "inputs_changed",
             f"reset {len(affected)} jobs due to changed inputs",
-        )  # fmt: skip
+        )
     return {"reinitialized_jobs": [names[job] for job in sorted(affected)]}

@@ -32,7 +32,7 @@ from torc_server.wire import (
     TERMINATED,
     UNINITIALIZED,
     status_code,
-)  # fmt: skip
+)
 
 JOB_AND_RUN = """
 SELECT j.*, s.run_id AS current_run_id, s.is_archived AS workflow_archived
@@ -107,14 +107,21 @@ def complete(
         )
     conn.execute(
         insert(T["result"]).values(
-            workflow_id=job["workflow_id"], job_id=job_id, run_id=run_id,
-            attempt_id=job["attempt_id"], compute_node_id=result.compute_node_id,
-            return_code=result.return_code, status=code,
-            exec_time_minutes=result.exec_time_minutes, completion_time=result.completion_time,
-            peak_cpu_percent=result.peak_cpu_percent, avg_cpu_percent=result.avg_cpu_percent,
-            peak_memory_bytes=result.peak_memory_bytes, avg_memory_bytes=result.avg_memory_bytes,
+            workflow_id=job["workflow_id"],
+            job_id=job_id,
+            run_id=run_id,
+            attempt_id=job["attempt_id"],
+            compute_node_id=result.compute_node_id,
+            return_code=result.return_code,
+            status=code,
+            exec_time_minutes=result.exec_time_minutes,
+            completion_time=result.completion_time,
+            peak_cpu_percent=result.peak_cpu_percent,
+            avg_cpu_percent=result.avg_cpu_percent,
+            peak_memory_bytes=result.peak_memory_bytes,
+            avg_memory_bytes=result.avg_memory_bytes,
         )
-    )  # fmt: skip
+    )
     _set(conn, job_id, status=code, unblocking_processed=code not in DONE)
     return {**to_wire(job), "status": status.value}
 
@@ -162,9 +169,14 @@ def retry(conn: Connection, job_id: int, run_id: int, max_retries: int) -> dict[
     if job["status"] in (FAILED, TERMINATED) and job["unblocking_processed"]:
         revive_dependents(conn, job_id)
     events.record(
-        conn, job["workflow_id"], "job", "retry", f"job {job_id} retried (attempt {attempt})",
-        job_id=job_id, attempt_id=attempt,
-    )  # fmt: skip
+        conn,
+        job["workflow_id"],
+        "job",
+        "retry",
+        f"job {job_id} retried (attempt {attempt})",
+        job_id=job_id,
+        attempt_id=attempt,
+    )
     return {**to_wire(job), "status": "ready", "attempt_id": attempt}
 
 
@@ -177,10 +189,15 @@ def change_status(
     code = status_code(status)
     apply_status(conn, job, code)
     events.record(
-        conn, job["workflow_id"], "job", "status_change",
+        conn,
+        job["workflow_id"],
+        "job",
+        "status_change",
         f"job {job_id}: {STATUS_NAMES[job['status']]} -> {status.value}",
-        job_id=job_id, old_status=STATUS_NAMES[job["status"]], new_status=status.value,
-    )  # fmt: skip
+        job_id=job_id,
+        old_status=STATUS_NAMES[job["status"]],
+        new_status=status.value,
+    )
     return {**to_wire(job), "status": status.value}
 
 

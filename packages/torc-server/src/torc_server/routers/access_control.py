@@ -18,8 +18,11 @@ from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.resources import T, access_groups, memberships
 
 GROUP, MEMBER, SHARED, WORKFLOW = (
-    T["access_group"], T["user_group_membership"], T["workflow_access_group"], T["workflow"],
-)  # fmt: skip
+    T["access_group"],
+    T["user_group_membership"],
+    T["workflow_access_group"],
+    T["workflow"],
+)
 ROLES = ("member", "admin")
 
 
@@ -35,9 +38,14 @@ def access_page(
     limit: int,
 ) -> dict[str, Any]:
     return resource.list(
-        conn, conditions, offset=offset, limit=limit, sort_by=None, reverse_sort=False,
+        conn,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=None,
+        reverse_sort=False,
         access_shape=True,
-    )  # fmt: skip
+    )
 
 
 def membership_row(conn: Connection, group_id: int, user_name: str) -> Any:

@@ -91,6 +91,12 @@ def list_compute_nodes(
             ids = in_allocation(conn, workflow_id, scheduled_compute_node_id)
             conditions.append(NODE.c.id.in_(ids))
         return crud.list_in_workflow(
-            conn, compute_nodes, workflow_id, conditions,
-            offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-        )  # fmt: skip
+            conn,
+            compute_nodes,
+            workflow_id,
+            conditions,
+            offset=offset,
+            limit=limit,
+            sort_by=sort_by,
+            reverse_sort=reverse_sort,
+        )

@@ -74,6 +74,12 @@ def list_events(
     if after_timestamp is not None:
         conditions.append(EVENT.c.timestamp > after_timestamp)
     return crud.list_workflow_records(
-        ctx.db, events, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        events,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

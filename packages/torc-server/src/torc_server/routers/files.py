@@ -67,6 +67,12 @@ def list_files(
         outputs = select(OUTPUT.c.file_id).where(OUTPUT.c.workflow_id == workflow_id)
         conditions.append(FILE.c.id.in_(outputs) if is_output else FILE.c.id.not_in(outputs))
     return crud.list_workflow_records(
-        ctx.db, files, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        files,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

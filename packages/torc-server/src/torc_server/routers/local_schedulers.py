@@ -64,7 +64,12 @@ def list_local_schedulers(
     num_cpus: int | None,
 ) -> dict[str, Any]:
     return crud.list_workflow_records(
-        ctx.db, local_schedulers, workflow_id,
+        ctx.db,
+        local_schedulers,
+        workflow_id,
         crud.filters(LOCAL, memory=memory, num_cpus=num_cpus),
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

@@ -7,6 +7,7 @@ update is propagated to every job that uses the profile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -22,6 +23,7 @@ from torc_server.units import duration_seconds, memory_bytes
 REQUIREMENTS, JOB = T["resource_requirements"], T["job"]
 MINIMUM = {"num_cpus": 1, "num_gpus": 0, "num_nodes": 1}
 DEFAULT_MEMORY, DEFAULT_RUNTIME = "1m", "PT1M"
+LARGEST = 2**63 - 1
 
 
 def parsed_values(body: m.ResourceRequirementsModel) -> dict[str, Any]:
@@ -35,9 +37,17 @@ def parsed_values(body: m.ResourceRequirementsModel) -> dict[str, Any]:
     return {
         "memory": memory,
         "runtime": runtime,
-        "memory_bytes": memory_bytes(memory),
-        "runtime_seconds": duration_seconds(runtime),
+        "memory_bytes": bounded("memory", memory, memory_bytes),
+        "runtime_seconds": bounded("runtime", runtime, duration_seconds),
     }
+
+
+def bounded(field: str, given: str, parse: Callable[[str], int]) -> int:
+    """``parse(given)``, refused if it does not fit a 64-bit column."""
+    value = parse(given)
+    if value > LARGEST:
+        raise Unprocessable(f"{field} {given!r} is too large")
+    return value
 
 
 def propagate_to_jobs(conn: Connection, record: dict[str, Any]) -> None:
@@ -115,13 +125,24 @@ def list_resource_requirements(
 ) -> dict[str, Any]:
     """``memory`` matches by size (``2g`` finds ``2048m``); ``runtime`` is in seconds."""
     conditions = crud.filters(
-        REQUIREMENTS, name=name, num_cpus=num_cpus, num_gpus=num_gpus, num_nodes=num_nodes,
-        memory_bytes=None if memory is None else memory_bytes(memory), runtime_seconds=runtime,
-    )  # fmt: skip
+        REQUIREMENTS,
+        name=name,
+        num_cpus=num_cpus,
+        num_gpus=num_gpus,
+        num_nodes=num_nodes,
+        memory_bytes=None if memory is None else bounded("memory", memory, memory_bytes),
+        runtime_seconds=runtime,
+    )
     if job_id is not None:
         used = select(JOB.c.resource_requirements_id).where(JOB.c.id == job_id)
         conditions.append(REQUIREMENTS.c.id.in_(used))
     return crud.list_workflow_records(
-        ctx.db, resource_requirements, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        resource_requirements,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

@@ -65,13 +65,23 @@ def list_results(
 ) -> dict[str, Any]:
     """Without ``run_id`` or ``all_runs``, only results of the workflow's current run."""
     conditions = crud.filters(
-        RESULT, job_id=job_id, run_id=run_id, return_code=return_code,
-        compute_node_id=compute_node_id, status=None if status is None else status_code(status),
-    )  # fmt: skip
+        RESULT,
+        job_id=job_id,
+        run_id=run_id,
+        return_code=return_code,
+        compute_node_id=compute_node_id,
+        status=None if status is None else status_code(status),
+    )
     if run_id is None and not all_runs:
         current = select(STATUS.c.run_id).where(STATUS.c.workflow_id == workflow_id)
         conditions.append(RESULT.c.run_id == current.scalar_subquery())
     return crud.list_workflow_records(
-        ctx.db, results, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        results,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

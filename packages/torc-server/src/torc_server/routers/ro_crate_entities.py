@@ -77,6 +77,12 @@ def list_ro_crate_entities(
     reverse_sort: bool,
 ) -> dict[str, Any]:
     return crud.list_workflow_records(
-        ctx.db, ro_crate_entities, id, [],
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        ro_crate_entities,
+        id,
+        [],
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

@@ -66,10 +66,18 @@ def list_scheduled_compute_nodes(
     status: str | None,
 ) -> dict[str, Any]:
     conditions = crud.filters(
-        ALLOCATION, status=status, scheduler_id=integer("scheduler_id", scheduler_id),
+        ALLOCATION,
+        status=status,
+        scheduler_id=integer("scheduler_id", scheduler_id),
         scheduler_config_id=integer("scheduler_config_id", scheduler_config_id),
-    )  # fmt: skip
+    )
     return crud.list_workflow_records(
-        ctx.db, scheduled_compute_nodes, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        scheduled_compute_nodes,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

@@ -67,6 +67,12 @@ def list_slurm_schedulers(
     reverse_sort: bool,
 ) -> dict[str, Any]:
     return crud.list_workflow_records(
-        ctx.db, slurm_schedulers, workflow_id, [],
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        slurm_schedulers,
+        workflow_id,
+        [],
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

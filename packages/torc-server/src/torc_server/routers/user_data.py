@@ -95,6 +95,12 @@ def list_user_data(
             linked = select(table.c.user_data_id).where(table.c.job_id == job_id)
             conditions.append(USER_DATA.c.id.in_(linked))
     return crud.list_workflow_records(
-        ctx.db, user_data, workflow_id, conditions,
-        offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort,
-    )  # fmt: skip
+        ctx.db,
+        user_data,
+        workflow_id,
+        conditions,
+        offset=offset,
+        limit=limit,
+        sort_by=sort_by,
+        reverse_sort=reverse_sort,
+    )

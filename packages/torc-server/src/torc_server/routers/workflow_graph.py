@@ -66,9 +66,14 @@ def list_job_dependencies(
 
 
 def _relationships(
-    ctx: ServerContext, kind: str, id: int, offset: int, limit: int, sort_by: str | None,
+    ctx: ServerContext,
+    kind: str,
+    id: int,
+    offset: int,
+    limit: int,
+    sort_by: str | None,
     reverse_sort: bool,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     key = "file" if kind == "file" else "user_data"
     extra = ", r.path AS file_path" if kind == "file" else ""
     sql = RELATIONSHIPS.format(key=key, table=kind, extra=extra)

@@ -18,9 +18,16 @@ from torc_server.lifecycle.workflow_state import STATUS, status_row
 from torc_server.resources import T
 
 WORKFLOW = T["workflow"]
-DEFAULT_REQUIREMENTS = {"name": "default", "num_cpus": 1, "num_gpus": 0, "num_nodes": 1,
-                        "memory": "1m", "runtime": "PT1M", "memory_bytes": 1024**2,
-                        "runtime_seconds": 60}  # fmt: skip
+DEFAULT_REQUIREMENTS = {
+    "name": "default",
+    "num_cpus": 1,
+    "num_gpus": 0,
+    "num_nodes": 1,
+    "memory": "1m",
+    "runtime": "PT1M",
+    "memory_bytes": 1024**2,
+    "runtime_seconds": 60,
+}
 """Every workflow gets these; jobs that name no requirements use them."""
 
 
