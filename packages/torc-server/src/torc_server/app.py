@@ -10,12 +10,14 @@ import anyio
 from fastapi import FastAPI
 
 from torc_server import routers
+from torc_server.body_limit import DEFAULT_LIMIT, BodySizeLimit, bulk_limits
 from torc_server.context import ServerContext, Settings
 from torc_server.db import migrate
 from torc_server.db.engine import Database
 from torc_server.dispatch import BASE_PATH, contract, install_routes
 from torc_server.errors import install_error_handlers
 from torc_server.lifecycle.unblock import process_pending
+from torc_server.snapshot import Snapshotter
 from torc_server.unblocker import Unblocker
 
 
@@ -36,9 +38,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.ctx = ctx
         ctx.unblocker.start()
         ctx.unblocker.wake()  # finish completions a previous process acknowledged
+        snapshots = Snapshotter(ctx.db, settings.snapshot)
+        snapshots.start()
         try:
             yield
         finally:
+            snapshots.stop()
             ctx.unblocker.stop()
             ctx.db.dispose()
 
@@ -55,6 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimit, default=DEFAULT_LIMIT, limits=bulk_limits(settings.max_request_body_mb)
+    )
     routers.load_all()
     install_routes(app, spec)
     return app

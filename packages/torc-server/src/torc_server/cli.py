@@ -1,76 +1,316 @@
-"""``torc-server``: run the REST server."""
+"""``torc-server``: run the REST server, export database copies, manage the system service.
+
+Commands only parse options and report; the work lives in ``serve``, ``logs``,
+``daemon``, ``export`` and ``service``. Every mistake on the command line ends in one
+``torc-server: error: ...`` line and exit status 2, runtime failures in one such line
+and status 1: operators read these in terminals and systemd journals, not tracebacks.
+"""
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
-import uvicorn
 
-from torc_server.app import create_app
+from torc_server import daemon as daemons
+from torc_server import logs, serve, service, snapshot, sqlite_files
 from torc_server.context import Settings
+from torc_server.export import ExportError, WorkflowFilter, export_database, source_file
+from torc_server.logs import LogLevel
 
-app = typer.Typer(help="The torc REST server.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(help="The torc REST server.", add_completion=False)
+service_app = typer.Typer(help="Run torc-server under systemd (user or system service).")
+app.add_typer(service_app, name="service")
+
+# Options shared by `run` and `service install` (each command sets its own default).
+Host = Annotated[
+    str, typer.Option("--host", "-u", envvar="TORC_SERVER__URL", help="Address to listen on.")
+]
+Port = Annotated[
+    int,
+    typer.Option(
+        "--port", "-p", envvar="TORC_SERVER__PORT", min=0, max=65535,
+        help="Port (0 picks a free one).",
+    ),
+]  # fmt: skip
+Database = Annotated[
+    str,
+    typer.Option(
+        "--database", "-d", envvar=["TORC_SERVER__DATABASE", "DATABASE_URL"],
+        help="SQLite file, ':memory:' or postgresql:// URL [env: DATABASE_URL].",
+    ),
+]  # fmt: skip
+Interval = Annotated[
+    float,
+    typer.Option(
+        envvar="TORC_SERVER__COMPLETION_CHECK_INTERVAL_SECS", min=0.01,
+        help="Seconds between background passes over finished jobs.",
+    ),
+]  # fmt: skip
+Threads = Annotated[
+    int,
+    typer.Option(
+        envvar="TORC_SERVER__THREADS", min=1, help="Database connections and worker threads."
+    ),
+]
+Level = Annotated[
+    LogLevel | None,
+    typer.Option(
+        case_sensitive=False, show_default=False,
+        help="Log verbosity [default: $TORC_LOG_LEVEL, a plain $RUST_LOG, else info].",
+    ),
+]  # fmt: skip
+LogDir = Annotated[
+    Path | None,
+    typer.Option(
+        envvar=["TORC_LOG_DIR", "TORC_SERVER__LOGGING__LOG_DIR"], file_okay=False,
+        help="Also log to DIR/torc-server.log (rotated at 10 MiB, 5 kept).",
+    ),
+]  # fmt: skip
+JsonLogs = Annotated[
+    bool,
+    typer.Option(
+        envvar="TORC_SERVER__LOGGING__JSON_LOGS",
+        help="JSON lines in the log file (on the console without --log-dir).",
+    ),
+]
+UserScope = Annotated[
+    bool, typer.Option("--user", help="A user service (no root) instead of a system one.")
+]
 
 
-@app.callback()
-def _group() -> None:
+class UsageProblem(typer.TyperException):
+    """A bad option value found after parsing (exit 2, like click's own usage errors)."""
+
+    exit_code = 2
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"torc-server: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def usage_error(message: str) -> NoReturn:
+    raise UsageProblem(message)
+
+
+def _help_without_command(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def _group(ctx: typer.Context) -> None:
     """The torc REST server: all workflow state and the job lifecycle."""
+    _help_without_command(ctx)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Bind before serving so that ``--port 0`` can report the port the OS picked."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)  # connections queue until uvicorn starts accepting
-    return sock
+@service_app.callback(invoke_without_command=True)
+def _service_group(ctx: typer.Context) -> None:
+    """Run torc-server under systemd (user or system service)."""
+    _help_without_command(ctx)
 
 
 @app.command()
 def run(
-    host: Annotated[str, typer.Option("--host", "-u", help="Address to listen on.")] = "0.0.0.0",
-    port: Annotated[int, typer.Option("--port", "-p", help="Port (0 picks a free one).")] = 8080,
+    host: Host = "0.0.0.0",
+    port: Port = 8080,
+    database: Database = "torc.db",
+    completion_check_interval_secs: Interval = 30.0,
+    threads: Threads = 8,
+    log_level: Level = None,
+    log_dir: LogDir = None,
+    json_logs: JsonLogs = False,
+    daemon: Annotated[bool, typer.Option(help="Detach and run in the background.")] = False,
+    pid_file: Annotated[
+        Path, typer.Option(dir_okay=False, help="Where --daemon writes its process ID.")
+    ] = daemons.DEFAULT_PID_FILE,
+) -> None:
+    """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening.
+
+    SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH."""
+    if daemon and log_dir is None:
+        usage_error("--daemon needs --log-dir (or TORC_LOG_DIR): a daemon has no console")
+    try:
+        level = log_level or logs.default_level()
+        local = sqlite_files.local_path(database)
+        settings = Settings(
+            database=str(local) if local else database,
+            completion_check_interval_secs=completion_check_interval_secs,
+            threads=threads,
+        ).with_environment()
+        snapshot.ignore_signal()
+        logs.configure(
+            level, log_dir=log_dir and log_dir.absolute(), json_logs=json_logs, console=not daemon
+        )
+    except ValueError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        fail(f"cannot write logs to {log_dir}: {exc.strerror or exc}")
+    try:
+        sock = serve.bind(host, port)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    port_line = f"TORC_SERVER_PORT={sock.getsockname()[1]}"
+    detached = daemons.daemonize(pid_file.absolute(), port_line) if daemon else None
+    if detached is None:
+        print(port_line, flush=True)
+    try:
+        started = serve.serve(settings, sock, level.number, detached.ready if detached else _noop)
+    finally:
+        if detached is not None:
+            detached.remove_pid_file()
+    if not started:
+        if detached is not None:
+            detached.failed(f"the server failed to start; see {log_dir}/{logs.LOG_FILE}")
+        fail("the server failed to start (see the log above)", serve.STARTUP_FAILED)
+
+
+def _noop() -> None:
+    pass
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="SQLite file to write.")
+    ],
+    workflow_ids: Annotated[
+        list[int] | None, typer.Argument(help="Keep only these workflow IDs.", min=1)
+    ] = None,
+    database: Database = "torc.db",
+    user: Annotated[
+        list[str] | None, typer.Option(help="Keep only workflows of this user (repeatable).")
+    ] = None,
+    access_group: Annotated[
+        list[int] | None,
+        typer.Option(help="Keep only workflows shared with this group ID (repeatable)."),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output file.")] = False,
+    preserve_access_groups: Annotated[
+        bool, typer.Option(help="Keep access groups and memberships in a filtered export.")
+    ] = False,
+    no_vacuum: Annotated[bool, typer.Option(help="Skip the final VACUUM (faster).")] = False,
+) -> None:
+    """Write a standalone SQLite copy of the database, optionally of some workflows only.
+
+    Workflow and job IDs are preserved. Without a filter the copy is complete."""
+    try:
+        selection = WorkflowFilter(tuple(user or ()), tuple(access_group or ()),
+                                   tuple(workflow_ids or ()))  # fmt: skip
+    except ValueError as exc:
+        usage_error(str(exc))
+    try:
+        summary = export_database(
+            source_file(database), output, selection, overwrite=overwrite,
+            preserve_access_groups=preserve_access_groups, vacuum=not no_vacuum,
+        )  # fmt: skip
+    except ExportError as exc:
+        fail(str(exc))
+    if summary.missing_ids:
+        typer.echo(f"warning: no workflow with ID {', '.join(map(str, summary.missing_ids))}")
+    typer.echo(
+        f"exported {summary.workflows} workflow(s) and {summary.jobs} job(s) to "
+        f"{summary.output} ({summary.size / 1024:.1f} KiB)"
+    )
+    if summary.orphans:
+        tables = ", ".join(f"{table}: {n}" for table, n in sorted(summary.orphans.items()))
+        typer.echo(f"removed {summary.orphans.total()} orphaned row(s) ({tables})")
+    if summary.access_control_stripped:
+        typer.echo("access groups and memberships removed (keep them: --preserve-access-groups)")
+
+
+@service_app.command("install")
+def service_install(
+    user: UserScope = False,
+    host: Host = "0.0.0.0",
+    port: Port = 8080,
     database: Annotated[
         str | None,
-        typer.Option(
-            "--database",
-            "-d",
-            help="SQLite file, ':memory:' or postgresql:// URL [default: $DATABASE_URL, ./torc.db]",
-        ),
+        typer.Option("--database", "-d", help="[default: ~/.torc/torc.db or /var/lib/torc]"),
     ] = None,
-    completion_check_interval_secs: Annotated[
-        float, typer.Option(help="Seconds between background passes over finished jobs.")
-    ] = 30.0,
-    threads: Annotated[int, typer.Option(help="Database connections and worker threads.")] = 8,
-    log_level: Annotated[str, typer.Option(help="error, warn, info, debug or trace.")] = "info",
+    completion_check_interval_secs: Interval = 30.0,
+    threads: Threads = 4,
+    log_level: Level = None,
+    log_dir: Annotated[
+        Path | None, typer.Option(help="[default: ~/.torc/logs or /var/log/torc]")
+    ] = None,
+    json_logs: JsonLogs = False,
 ) -> None:
-    """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening."""
-    level = {"warn": "warning", "trace": "debug"}.get(log_level.lower(), log_level.lower())
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    """Write the systemd unit for ``torc-server run`` with these options and enable it."""
+    scope = service.ServiceScope(user)
+    database = database or scope.default_database
+    local = sqlite_files.local_path(database)
+    run_args = [
+        "--host", host, "--port", str(port), "--database", str(local) if local else database,
+        "--log-dir", str((log_dir or scope.default_log_dir).expanduser().absolute()),
+        "--completion-check-interval-secs", f"{completion_check_interval_secs:g}",
+        "--threads", str(threads),
+        *(["--log-level", log_level.value] if log_level else []),
+        *(["--json-logs"] if json_logs else []),
+    ]  # fmt: skip
     try:
-        sock = _bind(host, port)
-    except OSError as exc:
-        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror}", err=True)
-        raise typer.Exit(1) from None
-    print(f"TORC_SERVER_PORT={sock.getsockname()[1]}", flush=True)
-    settings = Settings(
-        database=database or os.environ.get("DATABASE_URL") or "torc.db",
-        completion_check_interval_secs=completion_check_interval_secs,
-        threads=threads,
-    )
-    config = uvicorn.Config(create_app(settings), log_level=level, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+        path = service.install(scope, run_args)
+    except service.ServiceError as exc:
+        fail(str(exc))
+    typer.echo(f"installed and enabled {path}; start it with `torc-server service start"
+               f"{' --user' if user else ''}`")  # fmt: skip
 
 
-def main() -> None:
-    app(prog_name="torc-server")
+def _control(user: bool, action: str) -> None:
+    try:
+        result = service.control(service.ServiceScope(user), action)
+    except service.ServiceError as exc:
+        fail(str(exc))
+    typer.echo(result.stdout, nl=False)
+    if result.returncode:
+        raise typer.Exit(result.returncode)
+
+
+@service_app.command("start")
+def service_start(user: UserScope = False) -> None:
+    """Start the installed service."""
+    _control(user, "start")
+
+
+@service_app.command("stop")
+def service_stop(user: UserScope = False) -> None:
+    """Stop the running service."""
+    _control(user, "stop")
+
+
+@service_app.command("status")
+def service_status(user: UserScope = False) -> None:
+    """Show systemd's view of the service (exit 3 when it is not running)."""
+    _control(user, "status")
+
+
+@service_app.command("uninstall")
+def service_uninstall(user: UserScope = False) -> None:
+    """Stop and disable the service and remove its unit file."""
+    try:
+        path = service.uninstall(service.ServiceScope(user))
+    except service.ServiceError as exc:
+        fail(str(exc))
+    typer.echo(f"removed {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors become one line instead of a boxed panel."""
+    try:
+        code = app(args=argv, prog_name="torc-server", standalone_mode=False)
+    except typer.TyperException as exc:  # the base of click's exceptions inside typer
+        context = getattr(exc, "ctx", None)
+        hint = f" (see {context.command_path} --help)" if exc.exit_code == 2 and context else ""
+        typer.echo(f"torc-server: error: {exc.format_message()}{hint}", err=True)
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("torc-server: aborted", err=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

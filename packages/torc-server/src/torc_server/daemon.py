@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 DEFAULT_PID_FILE = Path("/var/run/torc-server.pid")
 READY = "ready"
@@ -42,9 +43,9 @@ class Daemon:
 
     def write_pid_file(self) -> None:
         """Refuse to start over a live daemon's pid file; replace a stale one."""
-        if (other := read_pid(self.pid_file)) is not None and other != os.getpid():
-            if is_alive(other):
-                raise OSError(f"{self.pid_file} names a running process ({other})")
+        other = read_pid(self.pid_file)
+        if other is not None and other != os.getpid() and is_alive(other):
+            raise OSError(f"{self.pid_file} names a running process ({other})")
         tmp = self.pid_file.with_name(f".{self.pid_file.name}.{os.getpid()}")
         tmp.write_text(f"{os.getpid()}\n")
         tmp.replace(self.pid_file)
@@ -74,10 +75,11 @@ def is_alive(pid: int) -> bool:
     return True
 
 
-def daemonize(pid_file: Path) -> Daemon:
+def daemonize(pid_file: Path, ready_line: str) -> Daemon:
     """Detach; returns only in the daemon, with its pid file written.
 
-    The launcher exits 0 once the daemon calls :meth:`Daemon.ready`, or 1 with the
+    The launcher prints ``ready_line`` on stdout and exits 0 once the daemon calls
+    :meth:`Daemon.ready`, or exits 1 with the
     daemon's message (or a pointer to the log) if it fails first. Paths must already be
     absolute: the daemon changes to ``/`` so that it holds no directory busy.
     """
@@ -86,7 +88,7 @@ def daemonize(pid_file: Path) -> Daemon:
     read_fd, write_fd = os.pipe()
     if os.fork() > 0:
         os.close(write_fd)
-        _wait_for_daemon(read_fd, pid_file)
+        _wait_for_daemon(read_fd, pid_file, ready_line)
     os.close(read_fd)
     os.setsid()
     if os.fork() > 0:
@@ -109,13 +111,14 @@ def _detach_stdio() -> None:
     os.close(null)
 
 
-def _wait_for_daemon(read_fd: int, pid_file: Path) -> None:
+def _wait_for_daemon(read_fd: int, pid_file: Path, ready_line: str) -> NoReturn:
     """The launcher's side: exit with the daemon's startup outcome."""
     chunks = []
     while chunk := os.read(read_fd, 4096):
         chunks.append(chunk)
     message = b"".join(chunks).decode(errors="replace")
     if message == READY:
+        print(ready_line, flush=True)
         pid = read_pid(pid_file)
         print(f"torc-server: daemon started (pid {pid}, pid file {pid_file})", file=sys.stderr)
         sys.stderr.flush()

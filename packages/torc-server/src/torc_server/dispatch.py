@@ -63,6 +63,8 @@ class Param:
                 value: Any = int(raw)
             except ValueError:
                 raise Unprocessable(f"{where} must be an integer, got {raw!r}") from None
+            if not -(2**63) <= value < 2**63:
+                raise Unprocessable(f"{where} is out of range for a 64-bit integer: {value}")
             if self.minimum is not None and value < self.minimum:
                 raise Unprocessable(f"{where} must be at least {self.minimum}, got {value}")
             if self.maximum is not None and value > self.maximum:

@@ -127,6 +127,10 @@ class Snapshotter:
 
     def start(self) -> None:
         """Answer SIGUSR1 from the running event loop, copying on a worker thread."""
+        if self.db.ephemeral:
+            logger.info("in-memory database (lost when the server stops); %s", self.describe())
+        else:
+            logger.debug("%s", self.describe())
         if threading.current_thread() is not threading.main_thread():
             return
         self._loop = asyncio.get_running_loop()

@@ -36,3 +36,15 @@ def remove(path: Path) -> None:
     """Remove a database file and any journal SQLite left next to it."""
     for suffix in ("", *SIDECARS):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def local_path(database: str) -> Path | None:
+    """The absolute SQLite file a ``--database`` value names; None for a PostgreSQL URL
+    or ``:memory:``. Resolved early, against the launch directory, because a daemon
+    changes to ``/`` before it opens the database."""
+    if database.startswith(("postgresql://", "postgres://", "postgresql+")):
+        return None
+    database = database.removeprefix("sqlite:///")
+    if database == ":memory:":
+        return None
+    return Path(database).expanduser().absolute()

@@ -120,6 +120,8 @@ class Database:
             raise Conflict(f"the database refused the change: {exc.orig}") from exc
         except DataError as exc:
             raise Unprocessable(f"invalid value: {exc.orig}") from exc
+        except OverflowError as exc:  # sqlite3 refuses integers beyond 64 bits
+            raise Unprocessable(f"a number is too large to store: {exc}") from exc
         except OperationalError as exc:
             message = str(exc.orig) if exc.orig is not None else str(exc)
             logger.error("database error: %s", message)
