@@ -1,0 +1,170 @@
+"""What every command shares: the API client, output in table or JSON, workflow selection
+and user errors.
+
+Commands stay thin: they parse flags, call the client library and hand the result to
+:func:`emit`. A user error raises :class:`CliError`; ``main`` prints it on one line and
+exits 1 (``--log-level debug`` adds the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from torc.api import TorcApi
+from torc.config import Config
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+@dataclass
+class CliContext:
+    """Resolved global options, shared by all subcommands through ``ctx.obj``."""
+
+    url: str
+    username: str | None
+    password: str | None
+    format: OutputFormat
+    config: Config
+    _api: TorcApi | None = field(default=None, repr=False)
+
+    @property
+    def api(self) -> TorcApi:
+        if self._api is None:
+            self._api = TorcApi(self.url, self.username, self.password)
+        return self._api
+
+    @property
+    def json(self) -> bool:
+        return self.format == OutputFormat.json
+
+
+def cli(ctx: typer.Context) -> CliContext:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliContext), "the root callback sets the context"
+    return obj
+
+
+def current_user() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data from models, lists of models and dicts of them."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(plain(data), indent=2))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "value"):  # enums such as JobStatus
+        return str(value.value)
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def print_table(rows: Iterable[Any], columns: Sequence[str], *, title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column.replace("_", " ").title())
+    for row in rows:
+        data = plain(row)
+        table.add_row(*(_cell(data.get(column)) for column in columns))
+    Console().print(table)
+
+
+def print_record(record: Any) -> None:
+    """One record as a two-column table (field, value)."""
+    data = plain(record)
+    table = Table(show_header=False)
+    table.add_column("Field", style="bold")
+    table.add_column("Value")
+    for key, value in data.items():
+        table.add_row(key, _cell(value))
+    Console().print(table)
+
+
+def emit(
+    ctx: typer.Context,
+    data: Any,
+    *,
+    columns: Sequence[str] | None = None,
+    key: str | None = None,
+    text: str | Callable[[], str] | None = None,
+) -> None:
+    """Print ``data``: as JSON (under ``key`` for lists), or as a table / record / text."""
+    if cli(ctx).json:
+        print_json({key: data} if key is not None else data)
+    elif text is not None:
+        typer.echo(text() if callable(text) else text)
+    elif columns is not None:
+        print_table(data, columns)
+    else:
+        print_record(data)
+
+
+def choose_workflow(ctx: typer.Context, workflow_id: int | None, *, user: str | None = None) -> int:
+    """The given ID, or one the user picks from their workflows when on a terminal."""
+    if workflow_id is not None:
+        return workflow_id
+    if not sys.stdin.isatty():
+        raise CliError("missing argument WORKFLOW_ID (no terminal to choose one interactively)")
+    api = cli(ctx).api
+    owner = user or current_user()
+    workflows = api.list_workflows(user=owner, is_archived=False).items
+    if not workflows:
+        raise CliError(f"no workflows for user {owner}; give WORKFLOW_ID")
+    print_table(
+        workflows, ["id", "name", "description", "timestamp"], title=f"Workflows of {owner}"
+    )
+    chosen: int = typer.prompt("Workflow ID", type=int)
+    if chosen not in {w.id for w in workflows}:
+        raise CliError(f"{chosen} is not one of the listed workflows")
+    return chosen
+
+
+def parse_json_option(raw: str | None, option: str) -> Any:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{option} is not valid JSON: {exc.msg} (at character {exc.pos})") from None
+
+
+def fetch_all(fetch: Callable[[int], Any]) -> list[Any]:
+    """Every item of a paged list: ``fetch(offset)`` returns one page."""
+    items: list[Any] = []
+    while True:
+        page = fetch(len(items))
+        items += page.items
+        if not page.has_more or not page.items:
+            return items
