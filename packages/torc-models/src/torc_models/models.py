@@ -100,6 +100,44 @@ class BatchItemError(BaseModel):
     message: Annotated[str, Field(description="What was wrong and what to do about it.")]
 
 
+class BatchStartJobsRequest(BaseModel):
+    """
+    Jobs one job runner starts together on one compute node.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    run_id: Annotated[
+        int,
+        Field(description="Workflow run the jobs start in; must match the current run."),
+    ]
+    compute_node_id: Annotated[
+        int, Field(description="Compute node (job runner) that runs the jobs.")
+    ]
+    job_ids: Annotated[
+        list[int],
+        Field(description="Jobs to mark running; each must be pending (claimed)."),
+    ]
+
+
+class BatchStartJobsResponse(BaseModel):
+    """
+    Outcome of a batch start.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    jobs: Annotated[list[JobModel], Field(description="Jobs now running, in request order.")]
+    errors: Annotated[
+        list[BatchItemError],
+        Field(
+            description="Jobs that could not be started, with the reason; the others still start."
+        ),
+    ]
+
+
 class ClaimActionRequest(BaseModel):
     """
     Body of a request to claim a pending workflow action.
@@ -558,6 +596,84 @@ class JobDependencyModel(BaseModel):
     job_id: Annotated[int, Field(description="ID of the waiting (blocked) job.")]
     job_name: Annotated[str, Field(description="Name of the waiting job.")]
     workflow_id: Annotated[int, Field(description="ID of the workflow containing both jobs.")]
+
+
+class JobExchangeRequest(BaseModel):
+    """
+    One job-runner round trip; each part is optional and applied in the order listed.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    run_id: Annotated[
+        int,
+        Field(description="Workflow run the runner works in; must match the current run."),
+    ]
+    compute_node_id: Annotated[int, Field(description="The runner's compute node.")]
+    started_job_ids: Annotated[
+        list[int] | None,
+        Field(
+            description="Claimed jobs the runner has launched since its last exchange (pending -> running)."
+        ),
+    ] = None
+    completions: Annotated[
+        list[JobCompletion] | None,
+        Field(description="Jobs that finished since the last exchange, with their results."),
+    ] = None
+    claim_limit: Annotated[
+        int | None,
+        Field(
+            description="How many more ready jobs to claim (0 claims none).",
+            ge=0,
+            le=10000,
+        ),
+    ] = 0
+    resources: Annotated[
+        ComputeNodesResources | None,
+        Field(
+            description="Capacity the claimed jobs must fit together; null claims in queue order."
+        ),
+    ] = None
+    strict_scheduler_match: Annotated[
+        bool | None,
+        Field(
+            description="With resources, claim only jobs bound to resources.scheduler_config_id."
+        ),
+    ] = False
+
+
+class JobExchangeResponse(BaseModel):
+    """
+    The outcome of a job-runner round trip.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    jobs: Annotated[
+        list[JobModel],
+        Field(
+            description="Newly claimed jobs (status pending), to be launched and reported as started."
+        ),
+    ]
+    errors: Annotated[
+        list[BatchItemError],
+        Field(
+            description="Starts or completions that were refused, with the reason; the others applied."
+        ),
+    ]
+    reason: Annotated[str | None, Field(description="Why no job was claimed, when none was.")] = (
+        None
+    )
+    is_complete: Annotated[
+        bool,
+        Field(description="Every job of the workflow has finished (or the workflow is canceled)."),
+    ]
+    is_canceled: Annotated[
+        bool,
+        Field(description="The workflow was canceled; the runner should stop its jobs."),
+    ]
 
 
 class JobFileRelationshipModel(BaseModel):

@@ -56,6 +56,22 @@ class TorcApi(BaseApi):
             response=models.BatchCompleteJobsResponse,
         )
 
+    def batch_start_jobs(
+        self, id: int, batch_start_jobs_request: models.BatchStartJobsRequest
+    ) -> models.BatchStartJobsResponse:
+        """Mark many claimed jobs running on one compute node in one transaction, as start_job does
+        for each.
+
+        ``POST /workflows/{id}/batch_start_jobs`` (torc extension)
+        """
+        return self._call(
+            "POST",
+            "/workflows/{id}/batch_start_jobs",
+            path={"id": id},
+            body=batch_start_jobs_request,
+            response=models.BatchStartJobsResponse,
+        )
+
     def cancel_workflow(self, id: int) -> dict[str, Any]:
         """Mark a workflow canceled so runners stop claiming jobs and kill the running ones.
 
@@ -631,6 +647,22 @@ class TorcApi(BaseApi):
         """
         return self._call(
             "DELETE", "/workflows/{id}", path={"id": id}, response=models.WorkflowModel
+        )
+
+    def exchange_jobs(
+        self, id: int, job_exchange_request: models.JobExchangeRequest
+    ) -> models.JobExchangeResponse:
+        """A job runner's round trip: report started and finished jobs and claim more, in one
+        transaction.
+
+        ``POST /workflows/{id}/exchange_jobs`` (torc extension)
+        """
+        return self._call(
+            "POST",
+            "/workflows/{id}/exchange_jobs",
+            path={"id": id},
+            body=job_exchange_request,
+            response=models.JobExchangeResponse,
         )
 
     def get_access_group(self, id: int) -> models.AccessGroupModel:

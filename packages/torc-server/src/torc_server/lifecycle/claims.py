@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
 
 import torc_models as m
+from torc_server.db.sql import sql
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.lifecycle.jobstore import to_wire
 from torc_server.units import duration_seconds
@@ -34,7 +35,7 @@ def _claimable(conn: Connection, workflow_id: int) -> Mapping[Any, Any] | None:
     """The workflow row, or None when it is canceled (nothing to hand out)."""
     row = (
         conn.execute(
-            text(
+            sql(
                 "SELECT w.execution_config, s.is_canceled, s.is_archived FROM workflow w "
                 "JOIN workflow_status s ON s.workflow_id = w.id WHERE w.id = :w"
             ),
@@ -68,9 +69,7 @@ def _lock_suffix(conn: Connection) -> str:
 def _mark_pending(conn: Connection, rows: list[Mapping[Any, Any]]) -> list[dict[str, Any]]:
     if rows:
         conn.execute(
-            text("UPDATE job SET status = 3 WHERE id IN :ids AND status = 2").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            sql("UPDATE job SET status = 3 WHERE id IN :ids AND status = 2", "ids"),
             {"ids": [row["id"] for row in rows]},
         )
     return [{**to_wire(row), "status": "pending"} for row in rows]
@@ -81,7 +80,7 @@ def claim_next(conn: Connection, workflow_id: int, limit: int) -> list[dict[str,
         return []
     rows = (
         conn.execute(
-            text(
+            sql(
                 "SELECT * FROM job WHERE workflow_id = :w AND status = 2 "
                 f"ORDER BY priority DESC, id LIMIT :limit{_lock_suffix(conn)}"
             ),
@@ -131,7 +130,7 @@ def claim_by_resources(
         )
     order = f"priority DESC, {SORT_ORDERS[sort_method(workflow)]}id"
     candidates = conn.execute(
-        text(
+        sql(
             f"SELECT * FROM job WHERE {' AND '.join(conditions)} ORDER BY {order} "
             f"LIMIT :scan{_lock_suffix(conn)}"
         ),

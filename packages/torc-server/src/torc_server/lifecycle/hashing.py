@@ -11,7 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection
+
+from torc_server.db.sql import sql
 
 CHUNK = 500
 
@@ -21,10 +23,9 @@ def chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _query(conn: Connection, sql: str, ids: list[int]) -> Iterable[Any]:
-    statement = text(sql).bindparams(bindparam("ids", expanding=True))
+def _query(conn: Connection, statement: str, ids: list[int]) -> Iterable[Any]:
     for part in chunks(ids):
-        yield from conn.execute(statement, {"ids": part})
+        yield from conn.execute(sql(statement, "ids"), {"ids": part})
 
 
 def current_input_hashes(conn: Connection, job_ids: list[int]) -> dict[int, str]:
@@ -57,6 +58,6 @@ def store_input_hashes(conn: Connection, job_ids: list[int]) -> None:
     hashes = current_input_hashes(conn, job_ids)
     if hashes:
         conn.execute(
-            text("UPDATE job SET input_hash = :h WHERE id = :id"),
+            sql("UPDATE job SET input_hash = :h WHERE id = :id"),
             [{"h": h, "id": job_id} for job_id, h in hashes.items()],
         )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, text
+from sqlalchemy import Connection, insert, select
 
 import torc_models as m
+from torc_server.db.sql import sql
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.lifecycle import events
 from torc_server.lifecycle.initialize import settle_uninitialized
@@ -41,10 +42,16 @@ FROM job j JOIN workflow_status s ON s.workflow_id = j.workflow_id WHERE j.id = 
 RETRYABLE = (RUNNING, FAILED, TERMINATED, PENDING_FAILED)
 
 
-def job_for_transition(conn: Connection, job_id: int, run_id: int) -> Mapping[Any, Any]:
-    row = conn.execute(text(JOB_AND_RUN), {"id": job_id}).mappings().first()
+def job_for_transition(
+    conn: Connection, job_id: int, run_id: int, workflow_id: int | None = None
+) -> Mapping[Any, Any]:
+    """The job with its workflow's current run, after checking the request may touch it;
+    everything is checked before anything is written, so a refusal leaves no trace."""
+    row = conn.execute(sql(JOB_AND_RUN), {"id": job_id}).mappings().first()
     if row is None:
         raise NotFound(f"job {job_id} does not exist")
+    if workflow_id is not None and row["workflow_id"] != workflow_id:
+        raise Unprocessable(f"job {job_id} is not in workflow {workflow_id}")
     if row["current_run_id"] != run_id:
         raise Conflict(
             f"job {job_id}: run_id {run_id} is stale; workflow {row['workflow_id']} is on run "
@@ -56,12 +63,14 @@ def job_for_transition(conn: Connection, job_id: int, run_id: int) -> Mapping[An
 def _set(conn: Connection, job_id: int, **values: Any) -> None:
     assignments = ", ".join(f"{column} = :{column}" for column in values)
     conn.execute(
-        text(f"UPDATE job SET {assignments} WHERE id = :job_id"), {**values, "job_id": job_id}
+        sql(f"UPDATE job SET {assignments} WHERE id = :job_id"), {**values, "job_id": job_id}
     )
 
 
-def start(conn: Connection, job_id: int, run_id: int, compute_node_id: int) -> dict[str, Any]:
-    job = job_for_transition(conn, job_id, run_id)
+def start(
+    conn: Connection, job_id: int, run_id: int, compute_node_id: int, workflow_id: int | None = None
+) -> dict[str, Any]:
+    job = job_for_transition(conn, job_id, run_id, workflow_id)
     if job["status"] == RUNNING and job["active_compute_node_id"] == compute_node_id:
         return to_wire(job)
     if job["status"] != PENDING:
@@ -88,7 +97,12 @@ def _same_result_exists(conn: Connection, job: Mapping[Any, Any], run_id: int) -
 
 
 def complete(
-    conn: Connection, job_id: int, status: m.JobStatus, run_id: int, result: m.ResultModel
+    conn: Connection,
+    job_id: int,
+    status: m.JobStatus,
+    run_id: int,
+    result: m.ResultModel,
+    workflow_id: int | None = None,
 ) -> dict[str, Any]:
     """Store the result and the final status; dependents are settled by the unblocker."""
     code = status_code(status)
@@ -97,7 +111,7 @@ def complete(
         raise Unprocessable(f"cannot complete job {job_id} as {status.value}; use one of {finals}")
     if result.job_id != job_id:
         raise Unprocessable(f"result is for job {result.job_id}, not job {job_id}")
-    job = job_for_transition(conn, job_id, run_id)
+    job = job_for_transition(conn, job_id, run_id, workflow_id)
     if job["status"] == code and _same_result_exists(conn, job, run_id):
         return to_wire(job)  # a resent completion
     if job["status"] not in (PENDING, RUNNING):
@@ -130,10 +144,11 @@ def revive_dependents(conn: Connection, job_id: int) -> None:
     """A failed job runs again: the dependents its failure canceled wait for it again."""
     revived: set[int] = set()
     frontier = [job_id]
-    statement = text(
+    statement = sql(
         "SELECT j.id FROM job_depends_on d JOIN job j ON j.id = d.job_id "
-        f"WHERE d.depends_on_job_id IN :ids AND j.status = {CANCELED}"
-    ).bindparams(bindparam("ids", expanding=True))
+        f"WHERE d.depends_on_job_id IN :ids AND j.status = {CANCELED}",
+        "ids",
+    )
     while frontier:
         found = [
             row.id for row in conn.execute(statement, {"ids": frontier}) if row.id not in revived
@@ -142,9 +157,7 @@ def revive_dependents(conn: Connection, job_id: int) -> None:
         frontier = found
     if revived:
         conn.execute(
-            text(f"UPDATE job SET status = {UNINITIALIZED} WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            sql(f"UPDATE job SET status = {UNINITIALIZED} WHERE id IN :ids", "ids"),
             {"ids": sorted(revived)},
         )
         workflow_id = get_job_row(conn, job_id)["workflow_id"]

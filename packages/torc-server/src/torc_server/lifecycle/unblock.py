@@ -20,8 +20,9 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from torc_server.db.sql import sql
 from torc_server.lifecycle import events
 from torc_server.lifecycle.hashing import store_input_hashes
 from torc_server.wire import CANCELED, COMPLETED, DISABLED, FAILED, NOT_DONE, TERMINATED
@@ -54,13 +55,13 @@ def _prepare_batch_table(conn: Connection) -> None:
 def _take_batch(conn: Connection) -> list[Any]:
     lock = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
     rows = conn.execute(
-        text(f"SELECT id, status, workflow_id FROM job WHERE unblocking_processed = :no{lock}"),
+        sql(f"SELECT id, status, workflow_id FROM job WHERE unblocking_processed = :no{lock}"),
         {"no": False},
     ).all()
     conn.exec_driver_sql("DELETE FROM torc_batch")
     if rows:
         conn.execute(
-            text("INSERT INTO torc_batch (id, status, workflow_id) VALUES (:id, :status, :wf)"),
+            sql("INSERT INTO torc_batch (id, status, workflow_id) VALUES (:id, :status, :wf)"),
             [{"id": r.id, "status": r.status, "wf": r.workflow_id} for r in rows],
         )
     return list(rows)
@@ -105,11 +106,11 @@ def process_pending(conn: Connection) -> set[int]:
         processed += len(batch)
         touched.update(row.workflow_id for row in batch)
         if any(row.status in FAILED_LIKE for row in batch):
-            conn.execute(text(CANCEL_DEPENDENTS), flags)
-        conn.execute(text(DECREMENT_DEPENDENTS), flags)
-        conn.execute(text(READY_DEPENDENTS))
+            conn.execute(sql(CANCEL_DEPENDENTS), flags)
+        conn.execute(sql(DECREMENT_DEPENDENTS), flags)
+        conn.execute(sql(READY_DEPENDENTS))
         store_input_hashes(conn, [row.id for row in batch if row.status == COMPLETED])
-        conn.execute(text(MARK_PROCESSED), flags)
+        conn.execute(sql(MARK_PROCESSED), flags)
     for workflow_id in sorted(touched):
         detect_completion(conn, workflow_id)
     if processed:
@@ -120,7 +121,7 @@ def process_pending(conn: Connection) -> set[int]:
 
 def workflow_is_done(conn: Connection, workflow_id: int) -> bool:
     remaining = conn.execute(
-        text(f"SELECT 1 FROM job WHERE workflow_id = :w AND status IN {_in(NOT_DONE)} LIMIT 1"),
+        sql(f"SELECT 1 FROM job WHERE workflow_id = :w AND status IN {_in(NOT_DONE)} LIMIT 1"),
         {"w": workflow_id},
     ).first()
     return remaining is None
@@ -131,7 +132,7 @@ def detect_completion(conn: Connection, workflow_id: int) -> None:
     if not workflow_is_done(conn, workflow_id):
         return
     flipped = conn.execute(
-        text(
+        sql(
             "UPDATE workflow_status SET has_detected_need_to_run_completion_script = :yes "
             "WHERE workflow_id = :w AND has_detected_need_to_run_completion_script = :no"
         ),

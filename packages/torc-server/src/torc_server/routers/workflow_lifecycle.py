@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
@@ -11,6 +13,7 @@ from torc_server.context import ServerContext
 from torc_server.dispatch import operation
 from torc_server.errors import TorcError
 from torc_server.lifecycle import claims, initialize, resets, transitions
+from torc_server.lifecycle.unblock import workflow_is_done
 from torc_server.lifecycle.workflow_state import require_not_archived, status_row
 from torc_server.units import iso_duration
 
@@ -59,31 +62,107 @@ def claim_jobs_based_on_resources(
     return {"jobs": jobs, "reason": reason}
 
 
+def _each(items: list[tuple[int, Callable[[], dict[str, Any]]]]) -> dict[str, Any]:
+    """Apply each item; a refused item is reported and the others still apply (each
+    transition checks everything before it writes, so a refusal leaves no trace)."""
+    done: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for job_id, apply in items:
+        try:
+            done.append(apply())
+        except TorcError as exc:
+            errors.append({"job_id": job_id, "code": exc.status_code, "message": exc.message})
+    return {"jobs": done, "errors": errors}
+
+
 @operation("batch_complete_jobs")
 def batch_complete_jobs(
     ctx: ServerContext, id: int, batch_complete_jobs_request: m.BatchCompleteJobsRequest
 ) -> dict[str, Any]:
-    """One transaction for all items; an item that is refused is reported, not fatal."""
-    done: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
     with ctx.db.write() as conn:
         status_row(conn, id)
-        for item in batch_complete_jobs_request.completions:
-            savepoint = conn.begin_nested()
-            try:
-                job = transitions.complete(conn, item.job_id, item.status, item.run_id, item.result)
-                if job["workflow_id"] != id:
-                    raise TorcError(f"job {item.job_id} is not in workflow {id}", 422)
-            except TorcError as exc:
-                savepoint.rollback()
-                errors.append(
-                    {"job_id": item.job_id, "code": exc.status_code, "message": exc.message}
+        outcome = _each(
+            [
+                (
+                    c.job_id,
+                    partial(transitions.complete, conn, c.job_id, c.status, c.run_id, c.result, id),
                 )
-                continue
-            savepoint.commit()
-            done.append(job)
+                for c in batch_complete_jobs_request.completions
+            ],
+        )
     ctx.unblocker.wake()
-    return {"jobs": done, "errors": errors}
+    return outcome
+
+
+@operation("batch_start_jobs")
+def batch_start_jobs(
+    ctx: ServerContext, id: int, batch_start_jobs_request: m.BatchStartJobsRequest
+) -> dict[str, Any]:
+    request = batch_start_jobs_request
+    with ctx.db.write() as conn:
+        status_row(conn, id)
+        return _each(
+            [
+                (
+                    job_id,
+                    partial(
+                        transitions.start, conn, job_id, request.run_id, request.compute_node_id
+                    ),
+                )
+                for job_id in request.job_ids
+            ],
+        )
+
+
+@operation("exchange_jobs")
+def exchange_jobs(
+    ctx: ServerContext, id: int, job_exchange_request: m.JobExchangeRequest
+) -> dict[str, Any]:
+    """Starts, completions and a claim in one transaction: a runner's whole round trip."""
+    request = job_exchange_request
+    with ctx.db.write() as conn:
+        status_row(conn, id)
+        started = _each(
+            [
+                (
+                    job_id,
+                    partial(
+                        transitions.start, conn, job_id, request.run_id, request.compute_node_id
+                    ),
+                )
+                for job_id in request.started_job_ids or []
+            ],
+        )
+        finished = _each(
+            [
+                (
+                    c.job_id,
+                    partial(transitions.complete, conn, c.job_id, c.status, c.run_id, c.result, id),
+                )
+                for c in request.completions or []
+            ],
+        )
+        jobs: list[dict[str, Any]] = []
+        reason = None
+        limit = request.claim_limit or 0
+        if limit and request.resources is not None:
+            jobs, reason = claims.claim_by_resources(
+                conn, id, limit, request.resources, bool(request.strict_scheduler_match)
+            )
+        elif limit:
+            jobs = claims.claim_next(conn, id, limit)
+            reason = None if jobs else "no ready jobs"
+        status = status_row(conn, id)
+        complete = bool(status["is_canceled"]) or workflow_is_done(conn, id)
+    if request.completions:
+        ctx.unblocker.wake()
+    return {
+        "jobs": jobs,
+        "errors": started["errors"] + finished["errors"],
+        "reason": reason,
+        "is_complete": complete,
+        "is_canceled": bool(status["is_canceled"]),
+    }
 
 
 @operation("reset_job_status")

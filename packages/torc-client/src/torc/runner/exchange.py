@@ -1,0 +1,226 @@
+"""The runner's link to the server: one thread, one request per round trip.
+
+The main thread only launches and reaps processes; it hands started and finished jobs to
+this thread and takes claimed jobs from it. Each round is a single ``exchange_jobs``
+request (starts, completions and a claim in one server transaction), so while jobs run the
+next ones are already being claimed and the last ones reported: process management never
+waits on the network. Failed jobs with a failure handler are retried here, after the round
+that reported their start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torc_models as m
+from torc.api import ApiError, TorcApi
+
+logger = logging.getLogger("torc.runner")
+QUICK = 0.005
+"""Seconds before the next round after a busy one."""
+
+
+@dataclass
+class Outcome:
+    """A finished job, ready to report (``retry`` set when a failure handler may apply)."""
+
+    job: m.JobModel
+    status: m.JobStatus
+    result: m.ResultModel
+    may_retry: bool = False
+
+
+@dataclass
+class ExchangeState:
+    queue: deque[m.JobModel] = field(default_factory=deque)
+    starts: list[int] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    is_complete: bool = False
+    is_canceled: bool = False
+    rounds: int = 0
+    in_flight: bool = False
+    error: BaseException | None = None
+
+
+class Exchanger(threading.Thread):
+    def __init__(
+        self,
+        api: TorcApi,
+        workflow_id: int,
+        run_id: int,
+        compute_node_id: int,
+        *,
+        claim_request: Callable[[], tuple[int, m.ComputeNodesResources | None]],
+        retry: Callable[[Outcome], bool],
+        on_reported: Callable[[list[Outcome]], None],
+        idle_interval: float,
+        periodic: Callable[[], None],
+    ) -> None:
+        super().__init__(name="torc-exchange", daemon=True)
+        self.api = api
+        self.workflow_id = workflow_id
+        self.run_id = run_id
+        self.compute_node_id = compute_node_id
+        self.claim_request = claim_request
+        self.retry = retry
+        self.on_reported = on_reported
+        self.idle_interval = idle_interval
+        self.periodic = periodic
+        self.state = ExchangeState()
+        self.lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._claiming = True
+        self.notify_read, self._notify_write = os.pipe()
+        os.set_blocking(self.notify_read, False)
+        os.set_blocking(self._notify_write, False)
+
+    # -- called from the main thread -----------------------------------------------------------
+    def started(self, job_id: int) -> None:
+        with self.lock:
+            self.state.starts.append(job_id)
+        self._wake.set()
+
+    def finished(self, outcome: Outcome) -> None:
+        with self.lock:
+            self.state.outcomes.append(outcome)
+        self._wake.set()
+
+    def take(self) -> m.JobModel | None:
+        with self.lock:
+            return self.state.queue.popleft() if self.state.queue else None
+
+    def put_back(self, job: m.JobModel) -> None:
+        with self.lock:
+            self.state.queue.appendleft(job)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def drained(self) -> bool:
+        """Nothing is waiting to be reported or in flight."""
+        with self.lock:
+            s = self.state
+            return not (s.starts or s.outcomes or s.in_flight)
+
+    def stop_claiming(self) -> None:
+        self._claiming = False
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Report everything still pending, then end the thread."""
+        self._claiming = False
+        self._stopping.set()
+        self._wake.set()
+        self.join()
+        os.close(self.notify_read)
+        os.close(self._notify_write)
+
+    # -- the thread -----------------------------------------------------------------------------
+    def run(self) -> None:
+        next_periodic = 0.0
+        wait = 0.0
+        while True:
+            self._wake.wait(wait)
+            self._wake.clear()
+            stopping = self._stopping.is_set()
+            try:
+                busy = self._round()
+                # Right after finishes, dependents become ready within milliseconds: look
+                # again soon, backing off to the poll interval while nothing happens.
+                wait = QUICK if busy else min(self.idle_interval, max(QUICK, wait * 2))
+                if time.monotonic() >= next_periodic and not stopping:
+                    next_periodic = time.monotonic() + self.idle_interval
+                    self.periodic()
+            except ApiError as exc:  # the client already retried; the server is gone
+                logger.error(
+                    "workflow_id=%d: lost contact with the server: %s", self.workflow_id, exc
+                )
+                with self.lock:
+                    self.state.error = exc
+                self._notify()
+                return
+            if stopping and self.drained():
+                return
+
+    def _notify(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.write(self._notify_write, b"x")
+
+    def _round(self) -> bool:
+        """One round trip if there is anything to say or take; True if it changed anything."""
+        with self.lock:
+            starts, outcomes = self.state.starts, self.state.outcomes
+            self.state.starts, self.state.outcomes = [], []
+            self.state.in_flight = True
+        try:
+            limit, resources = self.claim_request() if self._claiming else (0, None)
+            direct = [o for o in outcomes if not o.may_retry]
+            maybe = [o for o in outcomes if o.may_retry]
+            claimed = 0
+            if starts or direct or limit or not self.state.rounds:
+                claimed = self._exchange(starts, direct, limit, resources)
+            if maybe:
+                self._apply_failure_handlers(maybe)
+            return bool(claimed or outcomes)
+        finally:
+            with self.lock:
+                self.state.in_flight = False
+            self._notify()
+
+    def _exchange(
+        self,
+        starts: list[int],
+        outcomes: list[Outcome],
+        limit: int,
+        resources: m.ComputeNodesResources | None,
+    ) -> int:
+        reply = self.api.exchange_jobs(
+            self.workflow_id,
+            m.JobExchangeRequest(
+                run_id=self.run_id,
+                compute_node_id=self.compute_node_id,
+                started_job_ids=starts,
+                completions=[
+                    m.JobCompletion(
+                        job_id=o.result.job_id, status=o.status, run_id=self.run_id, result=o.result
+                    )
+                    for o in outcomes
+                ],
+                claim_limit=limit,
+                resources=resources,
+            ),
+        )
+        for error in reply.errors:
+            logger.error(
+                "workflow_id=%d job_id=%d refused: %s",
+                self.workflow_id,
+                error.job_id,
+                error.message,
+            )
+        with self.lock:
+            self.state.queue.extend(reply.jobs)
+            self.state.is_complete = reply.is_complete
+            self.state.is_canceled = reply.is_canceled
+            self.state.rounds += 1
+        if outcomes:
+            self.on_reported(outcomes)
+        return len(reply.jobs)
+
+    def _apply_failure_handlers(self, outcomes: list[Outcome]) -> None:
+        final = [o for o in outcomes if not self.retry(o)]
+        if final:
+            self._exchange([], final, 0, None)
+
+
+def drain_pipe(fd: int) -> None:
+    with contextlib.suppress(BlockingIOError):
+        while os.read(fd, 4096):
+            pass

@@ -1,0 +1,107 @@
+"""One job as a local process: its own process group, stdio files, environment, deadline.
+
+Each process is watched through a pidfd, so the runner sleeps in ``select`` until a job
+exits (or a deadline passes) instead of polling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torc_models as m
+from torc.runner.resources import Capacity
+
+SHELL = shutil.which("bash") or "/bin/sh"
+
+
+def stdio_paths(
+    output_dir: Path, workflow_id: int, job_id: int, run_id: int, attempt: int
+) -> tuple[Path, Path]:
+    stem = output_dir / "job_stdio" / f"job_wf{workflow_id}_j{job_id}_r{run_id}_a{attempt}"
+    return stem.with_suffix(".o"), stem.with_suffix(".e")
+
+
+def job_environment(
+    base: dict[str, str], job: m.JobModel, api_url: str, output_dir: Path
+) -> dict[str, str]:
+    return {
+        **base,
+        "TORC_WORKFLOW_ID": str(job.workflow_id),
+        "TORC_JOB_ID": str(job.id),
+        "TORC_JOB_NAME": job.name,
+        "TORC_API_URL": api_url,
+        "TORC_OUTPUT_DIR": str(output_dir),
+        "TORC_ATTEMPT_ID": str(job.attempt_id or 1),
+    }
+
+
+@dataclass
+class JobProcess:
+    job: m.JobModel
+    popen: subprocess.Popen[bytes]
+    pidfd: int
+    started: float
+    deadline: float | None
+    stdout: Path
+    stderr: Path
+    killed_for: str | None = field(default=None)
+    """Why the runner killed it ("runtime", "canceled", "terminated"), if it did."""
+    need: Capacity = field(default_factory=lambda: Capacity(0, 0, 0))
+    """The resources it holds while it runs."""
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, sig)
+
+    def kill(self, reason: str, *, graceful: bool = False) -> None:
+        """Stop the whole process tree: SIGTERM for jobs that support it, else SIGKILL."""
+        self.killed_for = self.killed_for or reason
+        self.signal_group(signal.SIGTERM if graceful else signal.SIGKILL)
+
+    def reap(self) -> int:
+        """Collect the exit status; signals map to 128 + signal number, as shells do."""
+        code = self.popen.wait()
+        os.close(self.pidfd)
+        return 128 - code if code < 0 else code
+
+
+def launch(
+    job: m.JobModel, env: dict[str, str], output_dir: Path, run_id: int, runtime_seconds: int | None
+) -> JobProcess:
+    assert job.id is not None
+    stdout, stderr = stdio_paths(output_dir, job.workflow_id, job.id, run_id, job.attempt_id or 1)
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        popen = subprocess.Popen(
+            [
+                SHELL,
+                "-c",
+                job.invocation_script + " " + job.command if job.invocation_script else job.command,
+            ],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=os.getcwd(),
+            start_new_session=True,
+        )
+    started = time.monotonic()
+    return JobProcess(
+        job=job,
+        popen=popen,
+        pidfd=os.pidfd_open(popen.pid),
+        started=started,
+        deadline=started + runtime_seconds if runtime_seconds else None,
+        stdout=stdout,
+        stderr=stderr,
+    )
