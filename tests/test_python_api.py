@@ -7,9 +7,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-import torc_models as m
-
 import torc
+import torc_models as m
 from tests.conftest import ServerProcess
 from tests.server.driver import Driver
 

@@ -54,8 +54,9 @@ class Driver:
             compute_node_type="local",
             is_active=True,
         )
-        self.node_id = api.create_compute_node(node).id
-        assert self.node_id is not None
+        node_id = api.create_compute_node(node).id
+        assert node_id is not None
+        self.node_id: int = node_id
 
     @property
     def run_id(self) -> int:
@@ -95,7 +96,9 @@ class Driver:
     def statuses(self) -> dict[str, str]:
         return job_statuses(self.api, self.workflow_id)
 
-    def run_to_end(self, fail: set[str] = frozenset(), timeout: float = 30.0) -> dict[str, str]:
+    def run_to_end(
+        self, fail: frozenset[str] | set[str] = frozenset(), timeout: float = 30.0
+    ) -> dict[str, str]:
         """Claim and finish jobs (failing those named in ``fail``) until the workflow is done."""
         deadline = time.monotonic() + timeout
         while not self.api.is_workflow_complete(self.workflow_id).is_complete:

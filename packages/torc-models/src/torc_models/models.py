@@ -674,6 +674,12 @@ class JobExchangeResponse(BaseModel):
         bool,
         Field(description="The workflow was canceled; the runner should stop its jobs."),
     ]
+    is_stalled: Annotated[
+        bool | None,
+        Field(
+            description="Not complete, yet no job is ready, claimed or running and no finished job awaits processing: nothing can happen until someone acts (e.g. classifies pending_failed jobs)."
+        ),
+    ] = False
 
 
 class JobFileRelationshipModel(BaseModel):

@@ -8,18 +8,19 @@ and status 1: operators read these in terminals and systemd journals, not traceb
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
+from torc_server import __version__, logs, service, snapshot, sqlite_files
 from torc_server import daemon as daemons
-from torc_server import logs, serve, service, snapshot, sqlite_files
-from torc_server.context import Settings
 from torc_server.export import ExportError, WorkflowFilter, export_database, source_file
 from torc_server.logs import LogLevel
 
+logger = logging.getLogger("torc_server")
 app = typer.Typer(help="The torc REST server.", add_completion=False)
 service_app = typer.Typer(help="Run torc-server under systemd (user or system service).")
 app.add_typer(service_app, name="service")
@@ -132,6 +133,10 @@ def run(
     """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening.
 
     SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH."""
+    # The web stack takes a second to import: only `run` pays for it, not export/service.
+    from torc_server import serve
+    from torc_server.context import Settings
+
     if daemon and log_dir is None:
         usage_error("--daemon needs --log-dir (or TORC_LOG_DIR): a daemon has no console")
     try:
@@ -150,11 +155,15 @@ def run(
         usage_error(str(exc))
     except OSError as exc:
         fail(f"cannot write logs to {log_dir}: {exc.strerror or exc}")
+    logger.info("Starting torc-server version=%s", __version__)
     try:
         sock = serve.bind(host, port)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    port_line = f"TORC_SERVER_PORT={sock.getsockname()[1]}"
+    bound_host, bound_port = sock.getsockname()[:2]
+    logger.info("Listening on %s:%d", bound_host, bound_port)
+    serve.exit_cleanly_on_shutdown_signals()  # from the moment the port is announced
+    port_line = f"TORC_SERVER_PORT={bound_port}"
     detached = daemons.daemonize(pid_file.absolute(), port_line) if daemon else None
     if detached is None:
         print(port_line, flush=True)
@@ -199,8 +208,11 @@ def export_command(
 
     Workflow and job IDs are preserved. Without a filter the copy is complete."""
     try:
-        selection = WorkflowFilter(tuple(user or ()), tuple(access_group or ()),
-                                   tuple(workflow_ids or ()))  # fmt: skip
+        selection = WorkflowFilter(
+            users=tuple(user or ()),
+            access_groups=tuple(access_group or ()),
+            workflow_ids=tuple(workflow_ids or ()),
+        )
     except ValueError as exc:
         usage_error(str(exc))
     try:
@@ -256,8 +268,8 @@ def service_install(
         path = service.install(scope, run_args)
     except service.ServiceError as exc:
         fail(str(exc))
-    typer.echo(f"installed and enabled {path}; start it with `torc-server service start"
-               f"{' --user' if user else ''}`")  # fmt: skip
+    start = "torc-server service start" + (" --user" if user else "")
+    typer.echo(f"installed and enabled {path}; start it with `{start}`")
 
 
 def _control(user: bool, action: str) -> None:

@@ -1,8 +1,8 @@
 """Create, read, update, delete and paged listing for one table.
 
-Most resources of the API are plain records of a workflow; their handlers are one-liners
-over a :class:`Resource`. Lifecycle-heavy resources (jobs, workflows) add their own logic
-on top.
+Most resources of the API are plain records of a workflow; their standard handlers are
+generated over a :class:`Resource` (:mod:`torc_server.crud_routes`). Lifecycle-heavy
+resources (jobs, workflows) add their own logic on top.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
@@ -19,9 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from torc_server.db.tables import METADATA
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.wire import Mapper
-
-if TYPE_CHECKING:
-    from torc_server.db.engine import Database
 
 MAX_LIMIT = 10_000
 WORKFLOW = METADATA.tables["workflow"]
@@ -197,37 +194,6 @@ def require_unique_name(
         raise Conflict(f"workflow {workflow_id} already has a {resource.label} named {name!r}")
 
 
-# Handler helpers: one Resource operation in its own transaction.
-
-
-def create_record(db: Database, resource: Resource, body: BaseModel) -> dict[str, Any]:
-    with db.write() as conn:
-        return resource.create(conn, body)
-
-
-def get_record(db: Database, resource: Resource, record_id: int) -> dict[str, Any]:
-    with db.read() as conn:
-        return resource.get(conn, record_id)
-
-
-def update_record(
-    db: Database, resource: Resource, record_id: int, body: BaseModel
-) -> dict[str, Any]:
-    with db.write() as conn:
-        return resource.update(conn, record_id, body)
-
-
-def delete_record(db: Database, resource: Resource, record_id: int) -> dict[str, Any]:
-    with db.write() as conn:
-        return resource.delete(conn, record_id)
-
-
-def delete_workflow_records(db: Database, resource: Resource, workflow_id: int) -> dict[str, Any]:
-    """Delete every record of a workflow: ``{"count": n}``."""
-    with db.write() as conn:
-        return {"count": resource.delete_all(conn, workflow_id)}
-
-
 def list_in_workflow(
     conn: Connection,
     resource: Resource,
@@ -249,28 +215,3 @@ def list_in_workflow(
         sort_by=sort_by,
         reverse_sort=reverse_sort,
     )
-
-
-def list_workflow_records(
-    db: Database,
-    resource: Resource,
-    workflow_id: int,
-    conditions: list[ColumnElement[bool]],
-    *,
-    offset: int,
-    limit: int,
-    sort_by: str | None = None,
-    reverse_sort: bool = False,
-) -> dict[str, Any]:
-    """:func:`list_in_workflow` in its own read transaction."""
-    with db.read() as conn:
-        return list_in_workflow(
-            conn,
-            resource,
-            workflow_id,
-            conditions,
-            offset=offset,
-            limit=limit,
-            sort_by=sort_by,
-            reverse_sort=reverse_sort,
-        )

@@ -95,7 +95,8 @@ class Operation:
     body: TypeAdapter[Any] | None = None
 
 
-def _snake(name: str) -> str:
+def snake(name: str) -> str:
+    """A schema's name as the parameter name of a request body of that schema."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -144,7 +145,7 @@ def load_operations(contract: dict[str, Any]) -> list[Operation]:
             if "requestBody" in spec:
                 body = spec["requestBody"]["content"]["application/json"]["schema"]
                 if "$ref" in body:
-                    op.body_name = _snake(body["$ref"].rsplit("/", 1)[1])
+                    op.body_name = snake(body["$ref"].rsplit("/", 1)[1])
                 else:
                     op.body_name = "request_body" if body.get("type") == "array" else "body"
                 op.body = TypeAdapter(_schema_type(body))
@@ -209,12 +210,19 @@ def _endpoint(op: Operation, handler: Handler) -> Callable[[Request], Any]:
 
 
 def check_signature(op: Operation, handler: Handler) -> None:
-    expected = ["ctx", *(p.name for p in op.params), *([op.body_name] if op.body_name else [])]
-    actual = list(inspect.signature(handler).parameters)
-    if sorted(actual) != sorted(expected):
+    """Fail at start-up unless the call dispatch makes, ``handler(ctx, **parameters)`` with
+    exactly the contract's parameters, fits the handler's signature: it must accept every
+    parameter the contract gives (by name, or through ``**kwargs``) and the contract must
+    give every parameter the handler needs (those without a default)."""
+    given = [*(p.name for p in op.params), *([op.body_name] if op.body_name else [])]
+    signature = inspect.signature(handler)
+    try:
+        signature.bind(None, **dict.fromkeys(given))
+    except TypeError as exc:
         raise RuntimeError(
-            f"handler for {op.operation_id} takes {actual}, the contract gives {expected}"
-        )
+            f"handler for {op.operation_id} takes {signature}, the contract gives "
+            f"(ctx, {', '.join(given)}): {exc}"
+        ) from None
 
 
 def contract() -> dict[str, Any]:

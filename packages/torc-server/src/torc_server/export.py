@@ -176,8 +176,9 @@ def sweep_orphans(conn: sqlite3.Connection) -> Counter[str]:
     Deleting an orphan cascades to its own children, so the loop normally ends after one
     pass; it repeats in case a SET NULL or trigger chain exposes new violations."""
     swept: Counter[str] = Counter()
-    # The original's workflow_status has no FK back to workflow, so foreign_key_check
-    # cannot see stale status rows there; prune them by hand for databases it wrote.
+    # The original prunes workflow_status by hand because its link to the workflow has
+    # no FK there. Here it has one (foreign_key_check would find these rows too); the
+    # explicit prune keeps the sweep correct should that FK ever be dropped.
     pruned = conn.execute(
         "DELETE FROM workflow_status WHERE workflow_id NOT IN (SELECT id FROM workflow)"
     )

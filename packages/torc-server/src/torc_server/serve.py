@@ -3,7 +3,7 @@
 Binding first lets ``--port 0`` report the port the OS picked, and lets a daemon report
 a busy port on the terminal before it detaches. uvicorn shuts down gracefully on
 SIGTERM/SIGINT (the app's lifespan then stops the unblocker and closes the database);
-this module makes such a shutdown exit with status 0 rather than re-raising the signal.
+this module makes such a shutdown exit with status 0 rather than die of the signal.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from types import FrameType
 
 import uvicorn
 
-from torc_server import __version__
 from torc_server.app import create_app
 from torc_server.context import Settings
 
-logger = logging.getLogger(__name__)
 STARTUP_FAILED = 3
 
 
@@ -52,8 +50,14 @@ class ReportingServer(uvicorn.Server):
 
 
 def _exit_cleanly(signum: int, _frame: FrameType | None) -> None:
-    """uvicorn re-raises the shutdown signal once it has shut down gracefully."""
     raise SystemExit(0)
+
+
+def exit_cleanly_on_shutdown_signals() -> None:
+    """Exit 0 on SIGTERM/SIGINT: before uvicorn runs there is nothing to clean up, and
+    uvicorn re-raises the signal (to these handlers) once it has shut down gracefully."""
+    for shutdown_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(shutdown_signal, _exit_cleanly)
 
 
 def serve(
@@ -63,9 +67,6 @@ def serve(
     on_started: Callable[[], None] = lambda: None,
 ) -> bool:
     """Serve until a shutdown signal; returns False if the app failed to start."""
-    host, port = sock.getsockname()[:2]
-    logger.info("Starting torc-server version=%s", __version__)
-    logger.info("Listening on %s:%d", host, port)
     config = uvicorn.Config(
         create_app(settings),
         log_config=None,  # logs.configure() routes uvicorn's loggers
@@ -73,7 +74,5 @@ def serve(
         access_log=log_level <= logging.DEBUG,
     )
     server = ReportingServer(config, on_started)
-    for shutdown_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(shutdown_signal, _exit_cleanly)
     server.run(sockets=[sock])
     return server.started

@@ -83,8 +83,17 @@ def systemd_quote(arg: str) -> str:
     return f'"{escaped}"'
 
 
+def exec_start(command: list[str]) -> str:
+    """The command line, one ``--flag value`` per continuation line for easy editing."""
+    lines: list[list[str]] = [[]]
+    for arg in command:
+        if arg.startswith("--"):
+            lines.append([])
+        lines[-1].append(systemd_quote(arg))
+    return " \\\n    ".join(" ".join(words) for words in lines)
+
+
 def render_unit(scope: ServiceScope, command: list[str]) -> str:
-    exec_start = " \\\n    ".join(systemd_quote(arg) for arg in command)
     target = "default.target" if scope.user else "multi-user.target"
     reload = " ".join([*scope.systemctl, "daemon-reload"])
     return (
@@ -95,7 +104,7 @@ def render_unit(scope: ServiceScope, command: list[str]) -> str:
         "\n"
         "[Service]\n"
         "Type=simple\n"
-        f"ExecStart={exec_start}\n"
+        f"ExecStart={exec_start(command)}\n"
         "Restart=on-failure\n"
         "RestartSec=5s\n"
         "\n"

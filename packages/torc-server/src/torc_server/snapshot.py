@@ -17,9 +17,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from torc_server import sqlite_files
-from torc_server.db.engine import Database
+
+if TYPE_CHECKING:
+    from torc_server.db.engine import Database
 
 logger = logging.getLogger(__name__)
 

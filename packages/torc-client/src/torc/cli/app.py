@@ -5,15 +5,31 @@ from __future__ import annotations
 import copy
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 import torc
 from torc.api import ApiError
-from torc.cli import config_cmd
+from torc.cli import (
+    completions,
+    compute_nodes,
+    config_cmd,
+    events,
+    files,
+    job_dependencies,
+    jobs,
+    reports,
+    resource_requirements,
+    results,
+    run_cmd,
+    user_data,
+    workflows,
+)
 from torc.cli.common import CliContext, CliError, OutputFormat
 from torc.config import DEFAULTS, Config, ConfigError, load_config
+from torc.standalone import StandaloneError, StandaloneServer
 
 app = typer.Typer(
     help="Torc workflow orchestration system.",
@@ -23,12 +39,26 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(workflows.app, name="workflows")
+app.add_typer(compute_nodes.app, name="compute-nodes")
+app.add_typer(files.app, name="files")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(job_dependencies.app, name="job-dependencies")
+app.add_typer(resource_requirements.app, name="resource-requirements")
+app.add_typer(events.app, name="events")
+app.add_typer(results.app, name="results")
+app.add_typer(user_data.app, name="user-data")
+app.add_typer(reports.app, name="reports")
+app.command("completions")(completions.completions)
+app.command("run")(run_cmd.run)
+app.command("exec")(run_cmd.exec_commands)
 
 LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "warning": logging.WARNING,
           "info": logging.INFO, "debug": logging.DEBUG, "trace": logging.DEBUG}  # fmt: skip
 # Commands whose own -f means something else; everywhere else -f/--format may follow the
 # subcommand and is moved in front of it (the seeds show both positions).
 OWN_F = {("config", "show"), ("config", "init"), ("plot-resources",)}
+IN_MEMORY_COMMANDS = ("run", "exec")
 
 
 def _print_version(value: bool) -> None:
@@ -65,6 +95,24 @@ def root(
             "--version", "-V", callback=_print_version, is_eager=True, help="Print version."
         ),
     ] = False,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", "-s", help="Start a private torc-server for this command."),
+    ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Standalone database file [default: ./torc_output/torc.db]."),
+    ] = None,
+    in_memory: Annotated[
+        bool,
+        typer.Option(
+            "--in-memory", help="Standalone: keep the database in RAM, save it at the end."
+        ),
+    ] = False,
+    snapshot_interval_seconds: Annotated[
+        float | None,
+        typer.Option(help="Standalone --in-memory: also save the database this often."),
+    ] = None,
 ) -> None:
     """Torc workflow orchestration system."""
     try:
@@ -80,6 +128,20 @@ def root(
     username = username or config.get("client.username")
     if username and password is None:
         password = typer.prompt(f"Password for '{username}'", hide_input=True)
+    if in_memory and ctx.invoked_subcommand not in IN_MEMORY_COMMANDS:
+        raise CliError(
+            "--in-memory works only with run and exec: any other command would save an empty "
+            "database over the existing one and destroy its data"
+        )
+    if standalone or in_memory:
+        server = StandaloneServer(
+            db, in_memory=in_memory, snapshot_interval=snapshot_interval_seconds
+        )
+        try:
+            url = server.start()
+        except StandaloneError as exc:
+            raise CliError(str(exc)) from None
+        ctx.call_on_close(server.stop)
     ctx.obj = CliContext(
         url=url or config.get("client.api_url"),
         username=username,

@@ -20,9 +20,12 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from torc.api import TorcApi
 from torc.config import Config
+from torc.paging import fetch_all as fetch_all  # re-exported for commands
+from torc.paging import fetch_range as fetch_range
 
 
 class OutputFormat(StrEnum):
@@ -84,6 +87,8 @@ def print_json(data: Any) -> None:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if hasattr(value, "value"):  # enums such as JobStatus
         return str(value.value)
     if isinstance(value, list | dict):
@@ -91,25 +96,51 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+ACRONYMS = {
+    "Id": "ID",
+    "Ids": "IDs",
+    "Cpu": "CPU",
+    "Cpus": "CPUs",
+    "Gpu": "GPU",
+    "Gpus": "GPUs",
+    "Wf": "WF",
+}
+
+
+def header(column: str) -> str:
+    """``job_id`` -> ``Job ID``."""
+    return " ".join(ACRONYMS.get(word, word) for word in column.replace("_", " ").title().split())
+
+
+def console() -> Console:
+    """Rich output that never truncates in a pipe: off a terminal, tables take the width
+    they need (unless COLUMNS says otherwise); on one, they fit the terminal."""
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:
+        return Console()
+    return Console(width=100_000)
+
+
 def print_table(rows: Iterable[Any], columns: Sequence[str], *, title: str | None = None) -> None:
+    """Cells are plain text: a command such as ``echo [x]`` must not be read as markup."""
     table = Table(title=title, show_lines=False)
     for column in columns:
-        table.add_column(column.replace("_", " ").title())
+        table.add_column(header(column))
     for row in rows:
         data = plain(row)
-        table.add_row(*(_cell(data.get(column)) for column in columns))
-    Console().print(table)
+        table.add_row(*(Text(_cell(data.get(column))) for column in columns))
+    console().print(table)
 
 
 def print_record(record: Any) -> None:
-    """One record as a two-column table (field, value)."""
+    """One record as a two-column table (field, value); unset fields are left out."""
     data = plain(record)
     table = Table(show_header=False)
     table.add_column("Field", style="bold")
     table.add_column("Value")
     for key, value in data.items():
-        table.add_row(key, _cell(value))
-    Console().print(table)
+        if value is not None:
+            table.add_row(key, Text(_cell(value)))
+    console().print(table)
 
 
 def emit(
@@ -158,13 +189,3 @@ def parse_json_option(raw: str | None, option: str) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise CliError(f"{option} is not valid JSON: {exc.msg} (at character {exc.pos})") from None
-
-
-def fetch_all(fetch: Callable[[int], Any]) -> list[Any]:
-    """Every item of a paged list: ``fetch(offset)`` returns one page."""
-    items: list[Any] = []
-    while True:
-        page = fetch(len(items))
-        items += page.items
-        if not page.has_more or not page.items:
-            return items

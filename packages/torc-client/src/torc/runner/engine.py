@@ -44,6 +44,7 @@ logger.setLevel(logging.INFO)
 S = m.JobStatus
 DEFAULT_NEED = Capacity(cpus=1, memory_bytes=1024 * 1024, gpus=0)
 NOTHING = Capacity(0, 0, 0)
+JOB_TRIGGERS = ("on_workflow_start", "on_jobs_ready", "on_jobs_complete")
 
 
 @dataclass
@@ -236,7 +237,7 @@ class JobRunner:
                 self._release_unstarted()
             if self.exchanger.state.error is not None:
                 raise self.exchanger.state.error
-            safe(self.actions.run_pending, "on_workflow_complete")
+            safe(self.actions.run_pending, *JOB_TRIGGERS, "on_workflow_complete")
         finally:
             self.launcher.shutdown()
             os.close(self.launch_read)
@@ -264,12 +265,20 @@ class JobRunner:
             if self.on_progress is not None:
                 self.on_progress(self.summary, len(self.running))
             idle = not (self.running or self.launching or state.queue)
-            if idle and state.is_complete and self.exchanger.drained():
-                return
+            if idle and self.exchanger.drained():
+                if state.is_complete:
+                    return
+                if state.is_stalled:
+                    logger.warning(
+                        "workflow_id=%d: no job can run until someone acts (pending_failed jobs "
+                        "await classification, or jobs are uninitialized); stopping",
+                        self.workflow_id,
+                    )
+                    return
             self._wait()
 
     def _periodic(self) -> None:
-        safe(self.actions.run_pending, "on_workflow_start", "on_jobs_ready", "on_jobs_complete")
+        safe(self.actions.run_pending, *JOB_TRIGGERS)
 
     def _wait(self) -> None:
         """Sleep until a job exits, the exchanger has news, or a runtime deadline passes."""
@@ -337,7 +346,8 @@ class JobRunner:
             if job is None:
                 return
             need, limit = self._need(job)
-            if not self.capacity.minus(self.in_use).fits(need):
+            queue_mode = self.options.max_parallel_jobs is not None  # resources are not tracked
+            if not queue_mode and not self.capacity.minus(self.in_use).fits(need):
                 self.exchanger.put_back(job)
                 return
             self._launch(job, need, limit)

@@ -25,6 +25,8 @@ from torc.api import ApiError, TorcApi
 logger = logging.getLogger("torc.runner")
 QUICK = 0.005
 """Seconds before the next round after a busy one."""
+PERIODIC_AFTER_CHANGE = 0.2
+"""Seconds after a busy round before the periodic work (actions) runs again."""
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ExchangeState:
     outcomes: list[Outcome] = field(default_factory=list)
     is_complete: bool = False
     is_canceled: bool = False
+    is_stalled: bool = False
     rounds: int = 0
     in_flight: bool = False
     error: BaseException | None = None
@@ -136,6 +139,8 @@ class Exchanger(threading.Thread):
                 # Right after finishes, dependents become ready within milliseconds: look
                 # again soon, backing off to the poll interval while nothing happens.
                 wait = QUICK if busy else min(self.idle_interval, max(QUICK, wait * 2))
+                if busy:  # finishes may have armed job-triggered actions: check soon
+                    next_periodic = min(next_periodic, time.monotonic() + PERIODIC_AFTER_CHANGE)
                 if time.monotonic() >= next_periodic and not stopping:
                     next_periodic = time.monotonic() + self.idle_interval
                     self.periodic()
@@ -209,6 +214,7 @@ class Exchanger(threading.Thread):
             self.state.queue.extend(reply.jobs)
             self.state.is_complete = reply.is_complete
             self.state.is_canceled = reply.is_canceled
+            self.state.is_stalled = bool(reply.is_stalled)
             self.state.rounds += 1
         if outcomes:
             self.on_reported(outcomes)

@@ -25,7 +25,17 @@ from sqlalchemy import Connection
 from torc_server.db.sql import sql
 from torc_server.lifecycle import events
 from torc_server.lifecycle.hashing import store_input_hashes
-from torc_server.wire import CANCELED, COMPLETED, DISABLED, FAILED, NOT_DONE, TERMINATED
+from torc_server.wire import (
+    CANCELED,
+    COMPLETED,
+    DISABLED,
+    FAILED,
+    NOT_DONE,
+    PENDING,
+    READY,
+    RUNNING,
+    TERMINATED,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +135,18 @@ def workflow_is_done(conn: Connection, workflow_id: int) -> bool:
         {"w": workflow_id},
     ).first()
     return remaining is None
+
+
+def workflow_is_stalled(conn: Connection, workflow_id: int) -> bool:
+    """No job can make progress: none ready, claimed or running, and no finish unapplied."""
+    active = conn.execute(
+        sql(
+            "SELECT 1 FROM job WHERE workflow_id = :w AND "
+            f"(status IN {_in((READY, PENDING, RUNNING))} OR unblocking_processed = :no) LIMIT 1"
+        ),
+        {"w": workflow_id, "no": False},
+    ).first()
+    return active is None
 
 
 def detect_completion(conn: Connection, workflow_id: int) -> None:

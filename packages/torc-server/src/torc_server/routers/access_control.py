@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, delete, insert, select
 import torc_models as m
 from torc_server import crud
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.resources import T, access_groups, memberships
@@ -85,14 +86,7 @@ def create_access_group(
         return access_groups.create(conn, body)
 
 
-@operation("get_access_group")
-def get_access_group(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, access_groups, id)
-
-
-@operation("delete_access_group")
-def delete_access_group(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, access_groups, id)
+register_crud(access_groups, get="get_access_group", delete="delete_access_group")
 
 
 @operation("list_group_members")

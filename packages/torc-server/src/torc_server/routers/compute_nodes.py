@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 
 import torc_models as m
 from torc_server import crud
-from torc_server.context import ServerContext
-from torc_server.dispatch import operation
+from torc_server.crud_routes import register_crud
 from torc_server.errors import Unprocessable
 from torc_server.resources import T, compute_nodes
 from torc_server.wire import load_json
@@ -44,59 +41,28 @@ def in_allocation(conn: Connection, workflow_id: int, scheduled_compute_node_id:
     ]
 
 
-@operation("create_compute_node")
-def create_compute_node(
-    ctx: ServerContext, compute_node_model: m.ComputeNodeModel
-) -> dict[str, Any]:
-    return crud.create_record(ctx.db, compute_nodes, checked(compute_node_model))
-
-
-@operation("get_compute_node")
-def get_compute_node(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, compute_nodes, id)
-
-
-@operation("update_compute_node")
-def update_compute_node(
-    ctx: ServerContext, id: int, compute_node_model: m.ComputeNodeModel
-) -> dict[str, Any]:
-    return crud.update_record(ctx.db, compute_nodes, id, checked(compute_node_model))
-
-
-@operation("delete_compute_node")
-def delete_compute_node(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, compute_nodes, id)
-
-
-@operation("delete_compute_nodes")
-def delete_compute_nodes(ctx: ServerContext, workflow_id: int) -> dict[str, Any]:
-    return crud.delete_workflow_records(ctx.db, compute_nodes, workflow_id)
-
-
-@operation("list_compute_nodes")
-def list_compute_nodes(
-    ctx: ServerContext,
+def where(
+    conn: Connection,
     workflow_id: int,
-    offset: int,
-    limit: int,
-    sort_by: str | None,
-    reverse_sort: bool,
     hostname: str | None,
     is_active: bool | None,
     scheduled_compute_node_id: int | None,
-) -> dict[str, Any]:
+) -> list[ColumnElement[bool]]:
     conditions = crud.filters(NODE, hostname=hostname, is_active=is_active)
-    with ctx.db.read() as conn:
-        if scheduled_compute_node_id is not None:
-            ids = in_allocation(conn, workflow_id, scheduled_compute_node_id)
-            conditions.append(NODE.c.id.in_(ids))
-        return crud.list_in_workflow(
-            conn,
-            compute_nodes,
-            workflow_id,
-            conditions,
-            offset=offset,
-            limit=limit,
-            sort_by=sort_by,
-            reverse_sort=reverse_sort,
-        )
+    if scheduled_compute_node_id is not None:
+        ids = in_allocation(conn, workflow_id, scheduled_compute_node_id)
+        conditions.append(NODE.c.id.in_(ids))
+    return conditions
+
+
+register_crud(
+    compute_nodes,
+    create="create_compute_node",
+    get="get_compute_node",
+    update="update_compute_node",
+    delete="delete_compute_node",
+    delete_all="delete_compute_nodes",
+    list_="list_compute_nodes",
+    check=checked,
+    where=where,
+)

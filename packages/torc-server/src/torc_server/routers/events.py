@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 
 import torc_models as m
 from torc_server import crud
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.resources import T, events
 from torc_server.wire import dump_json
@@ -31,11 +32,6 @@ def create_event(ctx: ServerContext, event_model: m.EventModel) -> dict[str, Any
         return events.create(conn, event_model, category=category_of(event_model.data))
 
 
-@operation("get_event")
-def get_event(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, events, id)
-
-
 @operation("update_event")
 def update_event(ctx: ServerContext, id: int, body: Any) -> dict[str, Any]:
     """Replace the event's data (and with it its category); the timestamp stays."""
@@ -49,37 +45,18 @@ def update_event(ctx: ServerContext, id: int, body: Any) -> dict[str, Any]:
         return events.get(conn, id)
 
 
-@operation("delete_event")
-def delete_event(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, events, id)
-
-
-@operation("delete_events")
-def delete_events(ctx: ServerContext, workflow_id: int) -> dict[str, Any]:
-    return crud.delete_workflow_records(ctx.db, events, workflow_id)
-
-
-@operation("list_events")
-def list_events(
-    ctx: ServerContext,
-    workflow_id: int,
-    offset: int,
-    limit: int,
-    sort_by: str | None,
-    reverse_sort: bool,
-    category: str | None,
-    after_timestamp: int | None,
-) -> dict[str, Any]:
+def where(category: str | None, after_timestamp: int | None) -> list[ColumnElement[bool]]:
     conditions = crud.filters(EVENT, category=category)
     if after_timestamp is not None:
         conditions.append(EVENT.c.timestamp > after_timestamp)
-    return crud.list_workflow_records(
-        ctx.db,
-        events,
-        workflow_id,
-        conditions,
-        offset=offset,
-        limit=limit,
-        sort_by=sort_by,
-        reverse_sort=reverse_sort,
-    )
+    return conditions
+
+
+register_crud(
+    events,
+    get="get_event",
+    delete="delete_event",
+    delete_all="delete_events",
+    list_="list_events",
+    where=where,
+)

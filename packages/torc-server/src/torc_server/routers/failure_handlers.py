@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 import torc_models as m
 from torc_server import crud
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.errors import Unprocessable
 from torc_server.resources import failure_handlers
@@ -54,16 +55,10 @@ def create_failure_handler(
         return failure_handlers.create(conn, body)
 
 
-@operation("get_failure_handler")
-def get_failure_handler(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, failure_handlers, id)
-
-
-@operation("delete_failure_handler")
-def delete_failure_handler(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, failure_handlers, id)
-
-
-@operation("list_failure_handlers")
-def list_failure_handlers(ctx: ServerContext, id: int, offset: int, limit: int) -> dict[str, Any]:
-    return crud.list_workflow_records(ctx.db, failure_handlers, id, [], offset=offset, limit=limit)
+register_crud(
+    failure_handlers,
+    get="get_failure_handler",
+    delete="delete_failure_handler",
+    list_="list_failure_handlers",
+    scope="id",
+)

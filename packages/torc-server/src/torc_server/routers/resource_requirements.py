@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import ColumnElement, Connection, select, update
 
 import torc_models as m
 from torc_server import crud
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.errors import Unprocessable
 from torc_server.resources import T, resource_requirements
@@ -76,11 +77,6 @@ def create_resource_requirements(
         return resource_requirements.create(conn, body, **values)
 
 
-@operation("get_resource_requirements")
-def get_resource_requirements(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, resource_requirements, id)
-
-
 @operation("update_resource_requirements")
 def update_resource_requirements(
     ctx: ServerContext, id: int, resource_requirements_model: m.ResourceRequirementsModel
@@ -97,20 +93,7 @@ def update_resource_requirements(
         return resource_requirements.get(conn, id)
 
 
-@operation("delete_resource_requirement")
-def delete_resource_requirement(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, resource_requirements, id)
-
-
-@operation("delete_resource_requirements")
-def delete_resource_requirements(ctx: ServerContext, workflow_id: int) -> dict[str, Any]:
-    return crud.delete_workflow_records(ctx.db, resource_requirements, workflow_id)
-
-
-@operation("list_resource_requirements")
-def list_resource_requirements(
-    ctx: ServerContext,
-    workflow_id: int,
+def where(
     job_id: int | None,
     name: str | None,
     memory: str | None,
@@ -118,11 +101,7 @@ def list_resource_requirements(
     num_gpus: int | None,
     num_nodes: int | None,
     runtime: int | None,
-    offset: int,
-    limit: int,
-    sort_by: str | None,
-    reverse_sort: bool,
-) -> dict[str, Any]:
+) -> list[ColumnElement[bool]]:
     """``memory`` matches by size (``2g`` finds ``2048m``); ``runtime`` is in seconds."""
     conditions = crud.filters(
         REQUIREMENTS,
@@ -136,13 +115,14 @@ def list_resource_requirements(
     if job_id is not None:
         used = select(JOB.c.resource_requirements_id).where(JOB.c.id == job_id)
         conditions.append(REQUIREMENTS.c.id.in_(used))
-    return crud.list_workflow_records(
-        ctx.db,
-        resource_requirements,
-        workflow_id,
-        conditions,
-        offset=offset,
-        limit=limit,
-        sort_by=sort_by,
-        reverse_sort=reverse_sort,
-    )
+    return conditions
+
+
+register_crud(
+    resource_requirements,
+    get="get_resource_requirements",
+    delete="delete_resource_requirement",
+    delete_all="delete_resource_requirements",
+    list_="list_resource_requirements",
+    where=where,
+)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 import torc_models as m
 from torc_server import crud, resources
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.errors import Unprocessable
 from torc_server.resources import ro_crate_entities
@@ -37,11 +38,6 @@ def create_ro_crate_entity(
         return ro_crate_entities.create(conn, ro_crate_entity_model)
 
 
-@operation("get_ro_crate_entity")
-def get_ro_crate_entity(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, ro_crate_entities, id)
-
-
 @operation("update_ro_crate_entity")
 def update_ro_crate_entity(
     ctx: ServerContext, id: int, ro_crate_entity_model: m.RoCrateEntityModel
@@ -54,35 +50,24 @@ def update_ro_crate_entity(
 
 @operation("delete_ro_crate_entity")
 def delete_ro_crate_entity(ctx: ServerContext, id: int) -> dict[str, Any]:
-    crud.delete_record(ctx.db, ro_crate_entities, id)
+    with ctx.db.write() as conn:
+        ro_crate_entities.delete(conn, id)
     return {"message": f"deleted RO-Crate entity {id}"}
 
 
 @operation("delete_ro_crate_entities")
 def delete_ro_crate_entities(ctx: ServerContext, id: int) -> dict[str, Any]:
-    count = crud.delete_workflow_records(ctx.db, ro_crate_entities, id)["count"]
+    with ctx.db.write() as conn:
+        count = ro_crate_entities.delete_all(conn, id)
     return {
         "deleted_count": count,
         "message": f"deleted {count} RO-Crate entities of workflow {id}",
     }
 
 
-@operation("list_ro_crate_entities")
-def list_ro_crate_entities(
-    ctx: ServerContext,
-    id: int,
-    offset: int,
-    limit: int,
-    sort_by: str | None,
-    reverse_sort: bool,
-) -> dict[str, Any]:
-    return crud.list_workflow_records(
-        ctx.db,
-        ro_crate_entities,
-        id,
-        [],
-        offset=offset,
-        limit=limit,
-        sort_by=sort_by,
-        reverse_sort=reverse_sort,
-    )
+register_crud(
+    ro_crate_entities,
+    get="get_ro_crate_entity",
+    list_="list_ro_crate_entities",
+    scope="id",
+)

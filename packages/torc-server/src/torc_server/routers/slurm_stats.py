@@ -7,6 +7,7 @@ from typing import Any
 import torc_models as m
 from torc_server import crud, resources
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.resources import T, slurm_stats
 
@@ -19,17 +20,10 @@ def create_slurm_stats(ctx: ServerContext, slurm_stats_model: m.SlurmStatsModel)
         return slurm_stats.create(conn, body)
 
 
-@operation("list_slurm_stats")
-def list_slurm_stats(
-    ctx: ServerContext,
-    workflow_id: int,
-    job_id: int | None,
-    run_id: int | None,
-    attempt_id: int | None,
-    offset: int,
-    limit: int,
-) -> dict[str, Any]:
-    conditions = crud.filters(T["slurm_stats"], job_id=job_id, run_id=run_id, attempt_id=attempt_id)
-    return crud.list_workflow_records(
-        ctx.db, slurm_stats, workflow_id, conditions, offset=offset, limit=limit
-    )
+register_crud(
+    slurm_stats,
+    list_="list_slurm_stats",
+    where=lambda job_id, run_id, attempt_id: crud.filters(
+        T["slurm_stats"], job_id=job_id, run_id=run_id, attempt_id=attempt_id
+    ),
+)

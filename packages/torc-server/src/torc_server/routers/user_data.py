@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, select
 
 import torc_models as m
 from torc_server import crud, resources
 from torc_server.context import ServerContext
+from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
 from torc_server.resources import T, user_data
 
@@ -54,53 +55,26 @@ def create_user_data_records(
         return {"user_data": user_data.create_many(conn, user_data_list_model.user_data)}
 
 
-@operation("get_user_data")
-def get_user_data(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.get_record(ctx.db, user_data, id)
-
-
-@operation("update_user_data")
-def update_user_data(
-    ctx: ServerContext, id: int, user_data_model: m.UserDataModel
-) -> dict[str, Any]:
-    return crud.update_record(ctx.db, user_data, id, user_data_model)
-
-
-@operation("delete_user_data")
-def delete_user_data(ctx: ServerContext, id: int) -> dict[str, Any]:
-    return crud.delete_record(ctx.db, user_data, id)
-
-
-@operation("delete_all_user_data")
-def delete_all_user_data(ctx: ServerContext, workflow_id: int) -> dict[str, Any]:
-    return crud.delete_workflow_records(ctx.db, user_data, workflow_id)
-
-
-@operation("list_user_data")
-def list_user_data(
-    ctx: ServerContext,
-    workflow_id: int,
+def where(
     consumer_job_id: int | None,
     producer_job_id: int | None,
-    offset: int,
-    limit: int,
-    sort_by: str | None,
-    reverse_sort: bool,
     name: str | None,
     is_ephemeral: bool | None,
-) -> dict[str, Any]:
+) -> list[ColumnElement[bool]]:
     conditions = crud.filters(USER_DATA, name=name, is_ephemeral=is_ephemeral)
     for job_id, table in ((consumer_job_id, INPUT), (producer_job_id, OUTPUT)):
         if job_id is not None:
             linked = select(table.c.user_data_id).where(table.c.job_id == job_id)
             conditions.append(USER_DATA.c.id.in_(linked))
-    return crud.list_workflow_records(
-        ctx.db,
-        user_data,
-        workflow_id,
-        conditions,
-        offset=offset,
-        limit=limit,
-        sort_by=sort_by,
-        reverse_sort=reverse_sort,
-    )
+    return conditions
+
+
+register_crud(
+    user_data,
+    get="get_user_data",
+    update="update_user_data",
+    delete="delete_user_data",
+    delete_all="delete_all_user_data",
+    list_="list_user_data",
+    where=where,
+)

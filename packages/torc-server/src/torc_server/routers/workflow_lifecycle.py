@@ -13,7 +13,7 @@ from torc_server.context import ServerContext
 from torc_server.dispatch import operation
 from torc_server.errors import TorcError
 from torc_server.lifecycle import claims, initialize, resets, transitions
-from torc_server.lifecycle.unblock import workflow_is_done
+from torc_server.lifecycle.unblock import workflow_is_done, workflow_is_stalled
 from torc_server.lifecycle.workflow_state import require_not_archived, status_row
 from torc_server.units import iso_duration
 
@@ -154,6 +154,7 @@ def exchange_jobs(
             reason = None if jobs else "no ready jobs"
         status = status_row(conn, id)
         complete = bool(status["is_canceled"]) or workflow_is_done(conn, id)
+        stalled = not complete and workflow_is_stalled(conn, id)
     if request.completions:
         ctx.unblocker.wake()
     return {
@@ -162,6 +163,7 @@ def exchange_jobs(
         "reason": reason,
         "is_complete": complete,
         "is_canceled": bool(status["is_canceled"]),
+        "is_stalled": stalled,
     }
 
 

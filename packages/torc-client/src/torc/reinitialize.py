@@ -1,0 +1,104 @@
+"""Reinitialize a workflow: rerun only the jobs whose inputs changed since they ran.
+
+The steps follow the seed's order: record current file times (the server compares them
+with what completed jobs ran with and treats an output without a time as missing), start
+a new run (``run_id + 1``, canceled flag cleared), let the server reset the changed jobs
+and everything downstream to uninitialized, then initialize those jobs so they become
+ready or blocked. Completed jobs whose inputs did not change stay completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torc_models as m
+from torc.api import TorcApi
+from torc.execution_plan import graph_from_jobs, workflow_jobs
+from torc.workflow_ops import (
+    WorkflowError,
+    check_inputs,
+    file_mtime,
+    sync_file_mtimes,
+    workflow_files,
+)
+
+NOT_RESET = (m.JobStatus.uninitialized, m.JobStatus.disabled)
+
+
+@dataclass
+class ReinitializeOutcome:
+    workflow_id: int
+    dry_run: bool
+    reset_jobs: list[str] = field(default_factory=list)
+    """Names of the jobs that were (or would be) reset due to changed inputs."""
+    run_id: int | None = None
+
+    def text(self) -> str:
+        count = len(self.reset_jobs)
+        if self.dry_run:
+            lines = [f"Dry run: {count} jobs would be reset due to changed inputs"]
+            lines += [f"  - {name}" for name in self.reset_jobs]
+            return "\n".join(lines)
+        return f"Reset {count} jobs due to changed inputs"
+
+
+def reinitialize(
+    api: TorcApi,
+    workflow_id: int,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    new_run: bool = True,
+) -> ReinitializeOutcome:
+    """Reset the jobs affected by changed inputs and make them runnable again.
+
+    ``new_run=False`` skips starting a new run, for callers that just did (reset-status).
+
+    A dry run changes nothing on the server, file times included (see
+    :func:`preview_changed_jobs`). Missing required inputs stop a real run unless
+    ``force``; ``force`` also lets the reset go ahead while jobs are still active.
+    """
+    if dry_run:
+        return ReinitializeOutcome(workflow_id, True, preview_changed_jobs(api, workflow_id))
+    check = check_inputs(api, workflow_id)
+    if not check.ok and not force:
+        raise WorkflowError(f"{check.problem()}; create them or pass --force")
+    sync_file_mtimes(api, workflow_id)
+    reset = api.reset_workflow_status(workflow_id, force=force) if new_run else {}
+    changed = api.process_changed_job_inputs(workflow_id, dry_run=False)
+    api.initialize_jobs(workflow_id, only_uninitialized=True)
+    run_id = reset.get("run_id")
+    return ReinitializeOutcome(
+        workflow_id,
+        False,
+        list(changed.reinitialized_jobs or []),
+        run_id if isinstance(run_id, int) else None,
+    )
+
+
+def preview_changed_jobs(api: TorcApi, workflow_id: int) -> list[str]:
+    """Names of the jobs a reinitialize would reset, without changing anything.
+
+    The server's dry run judges files by the times recorded on it, so the files changed
+    on disk since then are added here: completed jobs that read a changed file or whose
+    output is gone, with everything downstream of them.
+    """
+    preview = api.process_changed_job_inputs(workflow_id, dry_run=True)
+    files = workflow_files(api, workflow_id)
+    disk = {f.id: file_mtime(f.path) for f in files}
+    changed = {f.id for f in files if f.st_mtime != disk[f.id]}
+    gone = {f.id for f in files if disk[f.id] is None}
+    jobs = workflow_jobs(api, workflow_id)
+    roots = [
+        job.id or 0
+        for job in jobs
+        if job.status == m.JobStatus.completed
+        and (changed & set(job.input_file_ids or ()) or gone & set(job.output_file_ids or ()))
+    ]
+    graph = graph_from_jobs(jobs)
+    status = {job.id: job.status for job in jobs}
+    names = set(preview.reinitialized_jobs or [])
+    names.update(
+        graph.names[key] for key in graph.downstream(roots) if status.get(key) not in NOT_RESET
+    )
+    return [job.name for job in jobs if job.name in names]

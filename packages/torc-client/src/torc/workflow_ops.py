@@ -1,0 +1,183 @@
+"""Workflow operations that take more than one API call: initialize with input checks,
+reset, archive, cancel (with the Slurm allocations), and recording file modification times.
+
+The CLI, TUI, dashboard and MCP server all start, reset and cancel workflows; keeping the
+steps here means they all check the same things in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torc_models as m
+from torc.api import TorcApi
+from torc.paging import fetch_all
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = frozenset({m.JobStatus.pending, m.JobStatus.running})
+PROGRESSED_STATUSES = frozenset(
+    {
+        m.JobStatus.pending,
+        m.JobStatus.running,
+        m.JobStatus.completed,
+        m.JobStatus.failed,
+        m.JobStatus.canceled,
+        m.JobStatus.terminated,
+        m.JobStatus.pending_failed,
+    }
+)
+"""Statuses that mean a job ran or is running: initializing again would forget that."""
+
+
+class WorkflowError(Exception):
+    """A workflow operation cannot go ahead; the message says why and what to do."""
+
+
+@dataclass
+class InputCheck:
+    """What a workflow needs before it can start and what it would overwrite."""
+
+    missing_files: list[m.FileModel] = field(default_factory=list)
+    missing_user_data: list[m.UserDataModel] = field(default_factory=list)
+    existing_outputs: list[m.FileModel] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_files and not self.missing_user_data
+
+    def problem(self) -> str:
+        """One line naming everything that is missing."""
+        parts = []
+        if self.missing_files:
+            paths = ", ".join(f.path for f in self.missing_files[:10])
+            more = len(self.missing_files) - 10
+            parts.append(
+                f"{len(self.missing_files)} required input file(s) do not exist: {paths}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+        if self.missing_user_data:
+            names = ", ".join(u.name for u in self.missing_user_data[:10])
+            parts.append(
+                f"{len(self.missing_user_data)} input user data record(s) have no data "
+                f"and no producing job: {names}"
+            )
+        return "; ".join(parts)
+
+
+def workflow_files(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
+    return fetch_all(lambda offset: api.list_files(workflow_id, offset=offset))
+
+
+def check_inputs(api: TorcApi, workflow_id: int) -> InputCheck:
+    """Required input files that are not on disk, user data nobody provides, and output
+    files that already exist (a rerun would overwrite them)."""
+    files = {f.id: f for f in workflow_files(api, workflow_id)}
+    required = set(api.list_required_existing_files(workflow_id).files or [])
+    missing_data_ids = set(api.list_missing_user_data(workflow_id).user_data or [])
+    check = InputCheck(
+        missing_files=[files[i] for i in sorted(required) if not Path(files[i].path).exists()]
+    )
+    if missing_data_ids:
+        records = fetch_all(lambda offset: api.list_user_data(workflow_id, offset=offset))
+        check.missing_user_data = [u for u in records if u.id in missing_data_ids]
+    outputs = fetch_all(lambda offset: api.list_files(workflow_id, is_output=True, offset=offset))
+    check.existing_outputs = [f for f in outputs if Path(f.path).exists()]
+    return check
+
+
+def file_mtime(path: str) -> float | None:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return None
+
+
+def sync_file_mtimes(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
+    """Store every file's current ``st_mtime`` (None when missing) where it changed.
+
+    The server hashes input files' recorded mtimes into each job's input hash and treats
+    an output whose mtime is unset as missing, so these must reflect the disk before
+    initializing or reinitializing. Returns the files that changed.
+    """
+    changed = []
+    for record in workflow_files(api, workflow_id):
+        mtime = file_mtime(record.path)
+        if record.st_mtime != mtime and record.id is not None:
+            changed.append(
+                api.update_file(record.id, record.model_copy(update={"st_mtime": mtime}))
+            )
+    return changed
+
+
+def job_status_counts(api: TorcApi, workflow_id: int) -> Counter[str]:
+    jobs = fetch_all(lambda offset: api.list_jobs(workflow_id, offset=offset))
+    return Counter(job.status.value if job.status else "uninitialized" for job in jobs)
+
+
+def jobs_with_progress(api: TorcApi, workflow_id: int) -> int:
+    """How many jobs ran or are running (what a full initialize would discard)."""
+    counts = job_status_counts(api, workflow_id)
+    return sum(counts[status.value] for status in PROGRESSED_STATUSES)
+
+
+def initialize_workflow(api: TorcApi, workflow_id: int, *, force: bool = False) -> dict[str, int]:
+    """Check inputs, record file times and set every job to ready or blocked.
+
+    Missing inputs stop the operation unless ``force``; returns job counts by status.
+    """
+    check = check_inputs(api, workflow_id)
+    if not check.ok and not force:
+        raise WorkflowError(f"{check.problem()}; create them or pass --force")
+    sync_file_mtimes(api, workflow_id)
+    outcome = api.initialize_jobs(workflow_id, clear_ephemeral_user_data=True)
+    counts = outcome.get("job_counts")
+    return dict(counts) if isinstance(counts, dict) else {}
+
+
+def reset_status(
+    api: TorcApi, workflow_id: int, *, failed_only: bool = False, force: bool = False
+) -> m.ResetJobStatusResponse:
+    """Start a new run (run_id + 1) and put jobs back to uninitialized.
+
+    All jobs, or with ``failed_only`` the failed, terminated, pending-failed and canceled
+    ones. The server refuses archived workflows and, unless ``force``, active jobs.
+    """
+    api.reset_workflow_status(workflow_id, force=force)
+    return api.reset_job_status(workflow_id, failed_only=failed_only)
+
+
+def set_archived(api: TorcApi, workflow_id: int, archived: bool) -> m.WorkflowStatusModel:
+    """Archiving only flips a flag: listings hide the workflow; nothing is deleted."""
+    status = api.get_workflow_status(workflow_id)
+    return api.update_workflow_status(
+        workflow_id, status.model_copy(update={"is_archived": archived})
+    )
+
+
+def cancel_workflow(api: TorcApi, workflow_id: int) -> list[str]:
+    """Mark the workflow canceled (runners then kill their jobs) and ``scancel`` its Slurm
+    allocations that are still queued or running. Returns the Slurm job IDs canceled."""
+    api.cancel_workflow(workflow_id)
+    allocations = fetch_all(
+        lambda offset: api.list_scheduled_compute_nodes(workflow_id, offset=offset)
+    )
+    slurm_ids = [
+        str(a.scheduler_id)
+        for a in allocations
+        if a.scheduler_type == "slurm" and a.status != "complete" and a.scheduler_id is not None
+    ]
+    scancel = shutil.which("scancel")
+    if slurm_ids and scancel is None:
+        logger.warning("scancel not found; Slurm jobs %s keep running", ", ".join(slurm_ids))
+        return []
+    if slurm_ids and scancel is not None:
+        result = subprocess.run([scancel, *slurm_ids], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise WorkflowError(f"scancel {' '.join(slurm_ids)} failed: {result.stderr.strip()}")
+    return slurm_ids
