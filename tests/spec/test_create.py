@@ -37,7 +37,7 @@ def test_diamond_creates_jobs_files_and_links(api: TorcApi, fmt: str) -> None:
     files = {f.name: f for f in api.list_files(workflow_id).items or []}
     assert set(files) == {"input_file", "intermediate1", "intermediate2", "result1", "result2",
                           "final_output"}  # fmt: skip
-    assert files["result1"].path == "/tmp/torc_diamond/result1.txt"
+    assert files["result1"].path == "torc_output/diamond/result1.txt"
     file_id = {name: f.id for name, f in files.items()}
     jobs = jobs_by_name(api, workflow_id)
     assert list(jobs) == ["preprocess", "work1", "work2", "postprocess"]
@@ -49,7 +49,7 @@ def test_diamond_creates_jobs_files_and_links(api: TorcApi, fmt: str) -> None:
     assert jobs["postprocess"].input_file_ids == [file_id["result1"], file_id["result2"]]
     assert not jobs["postprocess"].depends_on_job_ids
     assert jobs["work1"].command == (
-        "sort /tmp/torc_diamond/intermediate1.txt | uniq > /tmp/torc_diamond/result1.txt"
+        "sort torc_output/diamond/intermediate1.txt | uniq > torc_output/diamond/result1.txt"
     )
     requirements = {r.name: r for r in api.list_resource_requirements(workflow_id).items or []}
     assert jobs["work1"].resource_requirements_id == requirements["medium"].id
