@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import Connection
 
 from torc_server.db.engine import Database
+from torc_server.lifecycle.liveness import reap_dead_runners
 
 logger = logging.getLogger(__name__)
+LIVENESS_INTERVAL = 1.0
+"""Seconds between checks for dead job runners (done on the next pass after that)."""
 
 
 class Unblocker:
@@ -28,6 +32,7 @@ class Unblocker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="torc-unblocker", daemon=True)
+        self._next_liveness_check = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -43,6 +48,11 @@ class Unblocker:
     def run_once(self) -> None:
         with self.db.write() as conn:
             self.process(conn)
+        if time.monotonic() >= self._next_liveness_check:
+            self._next_liveness_check = time.monotonic() + LIVENESS_INTERVAL
+            with self.db.write() as conn:
+                if reap_dead_runners(conn):
+                    self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -267,6 +267,8 @@ class ComputeNode(SQLModel, table=True):
     scheduler_config_id: int | None = None
     compute_node_type: str
     scheduler: str | None = None
+    last_heartbeat: float | None = None
+    """Unix time of the runner's last round trip; a silent runner is presumed dead."""
 
 
 class ScheduledComputeNode(SQLModel, table=True):

@@ -66,16 +66,25 @@ def _lock_suffix(conn: Connection) -> str:
     return " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
 
 
-def _mark_pending(conn: Connection, rows: list[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+def _mark_pending(
+    conn: Connection, rows: list[Mapping[Any, Any]], compute_node_id: int | None
+) -> list[dict[str, Any]]:
+    """Claimed; the claiming runner is recorded so its death releases them."""
     if rows:
         conn.execute(
-            sql("UPDATE job SET status = 3 WHERE id IN :ids AND status = 2", "ids"),
-            {"ids": [row["id"] for row in rows]},
+            sql(
+                "UPDATE job SET status = 3, active_compute_node_id = :node "
+                "WHERE id IN :ids AND status = 2",
+                "ids",
+            ),
+            {"ids": [row["id"] for row in rows], "node": compute_node_id},
         )
     return [{**to_wire(row), "status": "pending"} for row in rows]
 
 
-def claim_next(conn: Connection, workflow_id: int, limit: int) -> list[dict[str, Any]]:
+def claim_next(
+    conn: Connection, workflow_id: int, limit: int, *, compute_node_id: int | None = None
+) -> list[dict[str, Any]]:
     if _claimable(conn, workflow_id) is None:
         return []
     rows = (
@@ -89,7 +98,7 @@ def claim_next(conn: Connection, workflow_id: int, limit: int) -> list[dict[str,
         .mappings()
         .all()
     )
-    return _mark_pending(conn, list(rows))
+    return _mark_pending(conn, list(rows), compute_node_id)
 
 
 def claim_by_resources(
@@ -98,6 +107,8 @@ def claim_by_resources(
     limit: int,
     capacity: m.ComputeNodesResources,
     strict_scheduler_match: bool,
+    *,
+    compute_node_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Pick ready jobs that fit together into ``capacity``; return them and, when none
     fit, why."""
@@ -151,4 +162,4 @@ def claim_by_resources(
             gpus -= row["rr_num_gpus"]
     candidates.close()
     reason = None if chosen else "no ready job fits the available resources"
-    return _mark_pending(conn, chosen), reason
+    return _mark_pending(conn, chosen, compute_node_id), reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy import text
 
 import torc_models as m
 from torc_server.context import ServerContext
+from torc_server.db.sql import sql
 from torc_server.dispatch import operation
 from torc_server.errors import TorcError
 from torc_server.lifecycle import claims, initialize, resets, transitions
@@ -122,6 +124,10 @@ def exchange_jobs(
     request = job_exchange_request
     with ctx.db.write() as conn:
         status_row(conn, id)
+        conn.execute(
+            sql("UPDATE compute_node SET last_heartbeat = :now WHERE id = :node"),
+            {"now": time.time(), "node": request.compute_node_id},
+        )
         started = _each(
             [
                 (
@@ -147,10 +153,15 @@ def exchange_jobs(
         limit = request.claim_limit or 0
         if limit and request.resources is not None:
             jobs, reason = claims.claim_by_resources(
-                conn, id, limit, request.resources, bool(request.strict_scheduler_match)
+                conn,
+                id,
+                limit,
+                request.resources,
+                bool(request.strict_scheduler_match),
+                compute_node_id=request.compute_node_id,
             )
         elif limit:
-            jobs = claims.claim_next(conn, id, limit)
+            jobs = claims.claim_next(conn, id, limit, compute_node_id=request.compute_node_id)
             reason = None if jobs else "no ready jobs"
         status = status_row(conn, id)
         complete = bool(status["is_canceled"]) or workflow_is_done(conn, id)

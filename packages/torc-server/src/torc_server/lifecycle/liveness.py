@@ -1,0 +1,84 @@
+"""Dead job runners: their jobs go back to ``ready`` so that other runners finish them.
+
+A runner is dead when its process is gone (it runs on this host and its PID no longer
+exists) or when it has not been heard from for ``timeout`` seconds (runners exchange at
+least every few seconds while alive). Its running jobs, and the jobs it had claimed but
+not started, return to ``ready`` with the same attempt number: a lost process is not a
+failure of the job. The compute node is marked inactive and an event records what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+
+from sqlalchemy import Connection
+
+from torc_server.db.sql import sql
+from torc_server.lifecycle import events
+
+logger = logging.getLogger(__name__)
+DEFAULT_TIMEOUT = 120.0
+HOST = socket.gethostname()
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def reap_dead_runners(conn: Connection, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Release the jobs of dead runners; return how many jobs went back to ready."""
+    nodes = conn.execute(
+        sql(
+            "SELECT id, workflow_id, hostname, pid, last_heartbeat FROM compute_node "
+            "WHERE is_active = :yes"
+        ),
+        {"yes": True},
+    ).all()
+    now = time.time()
+    released = 0
+    for node in nodes:
+        local_and_gone = node.hostname == HOST and _process_gone(node.pid)
+        silent = node.last_heartbeat is not None and now - node.last_heartbeat > timeout
+        if not (local_and_gone or silent):
+            continue
+        count = conn.execute(
+            sql(
+                "UPDATE job SET status = 2, active_compute_node_id = NULL "
+                "WHERE active_compute_node_id = :node AND status IN (3, 4)"
+            ),
+            {"node": node.id},
+        ).rowcount
+        conn.execute(
+            sql("UPDATE compute_node SET is_active = :no WHERE id = :node"),
+            {"no": False, "node": node.id},
+        )
+        why = "its process is gone" if local_and_gone else f"silent for over {timeout:.0f} s"
+        logger.warning(
+            "workflow_id=%d compute node %d (%s pid %d) died: %s; %d jobs back to ready",
+            node.workflow_id,
+            node.id,
+            node.hostname,
+            node.pid,
+            why,
+            count,
+        )
+        events.record(
+            conn,
+            node.workflow_id,
+            "compute_node",
+            "runner_lost",
+            f"job runner {node.hostname}:{node.pid} died ({why}); {count} jobs returned to ready",
+            compute_node_id=node.id,
+            jobs_released=count,
+        )
+        released += count
+    return released

@@ -1,0 +1,71 @@
+"""kill -9 of a job runner: the server notices and another runner finishes the workflow."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import psutil
+
+import torc_models as m
+from tests.conftest import ServerProcess
+from tests.server.driver import job_statuses, wait_for
+from torc.api import TorcApi
+
+RUNNER = Path(__file__).with_name("runner_process.py")
+
+
+def start_runner(server: ServerProcess, workflow_id: int, output: Path) -> subprocess.Popen[str]:
+    options = json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2})
+    return subprocess.Popen(
+        [sys.executable, str(RUNNER), server.url, str(workflow_id), str(output), options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def crash(proc: subprocess.Popen[str]) -> None:
+    """What a node failure does: the runner and its jobs vanish at once."""
+    groups = {os.getpgid(child.pid) for child in psutil.Process(proc.pid).children(recursive=True)}
+    proc.send_signal(signal.SIGKILL)
+    for group in groups:
+        os.killpg(group, signal.SIGKILL)
+    proc.wait()
+
+
+def test_dead_runner_jobs_go_back_to_ready(
+    torc_server: ServerProcess, api: TorcApi, tmp_path: Path
+) -> None:
+    created = api.create_workflow(m.WorkflowModel(name="crash", user="tester"))
+    assert created.id is not None
+    w = created.id
+    jobs = [m.JobModel(workflow_id=w, name=f"j{i}", command="sleep 1") for i in range(4)]
+    api.create_jobs(m.JobsModel(jobs=jobs))
+    api.initialize_jobs(w)
+    first = start_runner(torc_server, w, tmp_path / "a")
+    wait_for(
+        lambda: Counter(job_statuses(api, w).values()).get("running") == 2,
+        timeout=30,
+        what="two running jobs",
+    )
+    crash(first)
+
+    second = start_runner(torc_server, w, tmp_path / "b")
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert set(job_statuses(api, w).values()) == {"completed"}
+    assert json.loads(out)["completed"] >= 2, "the jobs the dead runner held ran again"
+    lost = [
+        e
+        for e in api.list_events(w, category="compute_node").items
+        if isinstance(e.data, dict) and e.data.get("type") == "runner_lost"
+    ]
+    assert len(lost) == 1 and lost[0].data["jobs_released"] >= 2
+    nodes = api.list_compute_nodes(w).items
+    assert not any(node.is_active for node in nodes)
