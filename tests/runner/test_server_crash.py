@@ -1,0 +1,63 @@
+"""kill -9 of the server mid-run: runners ride it out and nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import torc_models as m
+from tests.conftest import ServerProcess
+from tests.server.driver import job_statuses, wait_for
+
+RUNNER = Path(__file__).with_name("runner_process.py")
+
+
+def test_runner_survives_server_restart(tmp_path: Path) -> None:
+    database = tmp_path / "torc.db"
+    server = ServerProcess(database, "--completion-check-interval-secs", "1")
+    port = server.port
+    api = server.api()
+    created = api.create_workflow(m.WorkflowModel(name="restart", user="tester"))
+    assert created.id is not None
+    w = created.id
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    jobs = [
+        m.JobModel(workflow_id=w, name=f"j{i}", command=f"sleep 0.02; echo x >> {marks}/{i}")
+        for i in range(300)
+    ]
+    api.create_jobs(m.JobsModel(jobs=jobs))
+    api.initialize_jobs(w)
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            str(RUNNER),
+            server.url,
+            str(w),
+            str(tmp_path / "out"),
+            json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2}),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: api.list_results(w).total_count >= 50, timeout=60, what="50 results")
+    acknowledged = {r.job_id for r in api.list_results(w, limit=10_000).items}
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
+
+    restarted = ServerProcess(database, "--completion-check-interval-secs", "1", port=port)
+    try:
+        _, err = runner.communicate(timeout=180)
+        assert runner.returncode == 0, err
+        api = restarted.api()
+        assert set(job_statuses(api, w).values()) == {"completed"}
+        results = api.list_results(w, limit=10_000).items
+        assert acknowledged <= {r.job_id for r in results}, "an acknowledged result went missing"
+        assert len(results) == 300 and len({r.job_id for r in results}) == 300
+        assert len(list(marks.iterdir())) == 300
+    finally:
+        restarted.stop()
