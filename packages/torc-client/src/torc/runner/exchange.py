@@ -25,6 +25,8 @@ from torc.api import ApiError, TorcApi
 logger = logging.getLogger("torc.runner")
 QUICK = 0.005
 """Seconds before the next round after a busy one."""
+HEARTBEAT = 10.0
+"""Seconds between round trips at most, so the server knows this runner is alive."""
 PERIODIC_AFTER_CHANGE = 0.2
 """Seconds after a busy round before the periodic work (actions) runs again."""
 
@@ -81,6 +83,7 @@ class Exchanger(threading.Thread):
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._claiming = True
+        self._last_exchange = 0.0
         self.notify_read, self._notify_write = os.pipe()
         os.set_blocking(self.notify_read, False)
         os.set_blocking(self._notify_write, False)
@@ -138,7 +141,7 @@ class Exchanger(threading.Thread):
                 busy = self._round()
                 # Right after finishes, dependents become ready within milliseconds: look
                 # again soon, backing off to the poll interval while nothing happens.
-                wait = QUICK if busy else min(self.idle_interval, max(QUICK, wait * 2))
+                wait = QUICK if busy else min(self.idle_interval, HEARTBEAT, max(QUICK, wait * 2))
                 if busy:  # finishes may have armed job-triggered actions: check soon
                     next_periodic = min(next_periodic, time.monotonic() + PERIODIC_AFTER_CHANGE)
                 if time.monotonic() >= next_periodic and not stopping:
@@ -170,7 +173,8 @@ class Exchanger(threading.Thread):
             direct = [o for o in outcomes if not o.may_retry]
             maybe = [o for o in outcomes if o.may_retry]
             claimed = 0
-            if starts or direct or limit or not self.state.rounds:
+            heartbeat_due = time.monotonic() - self._last_exchange > HEARTBEAT
+            if starts or direct or limit or heartbeat_due or not self.state.rounds:
                 claimed = self._exchange(starts, direct, limit, resources)
             if maybe:
                 self._apply_failure_handlers(maybe)
@@ -187,6 +191,7 @@ class Exchanger(threading.Thread):
         limit: int,
         resources: m.ComputeNodesResources | None,
     ) -> int:
+        self._last_exchange = time.monotonic()
         reply = self.api.exchange_jobs(
             self.workflow_id,
             m.JobExchangeRequest(
