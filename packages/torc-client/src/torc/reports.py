@@ -75,7 +75,7 @@ def workflow_summary(api: TorcApi, workflow_id: int) -> dict[str, Any]:
         "workflow_name": workflow.name,
         "workflow_user": workflow.user,
         "total_jobs": sum(counts.values()),
-        "jobs_by_status": {status.value: counts[status.value] for status in m.JobStatus},
+        "jobs_by_status": counts,
         "total_exec_time_minutes": round(exec_minutes, 4),
         "total_exec_time_formatted": format_duration(exec_minutes * 60),
         "walltime_seconds": round(walltime, 3),

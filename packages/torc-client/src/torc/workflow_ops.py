@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,9 +114,13 @@ def sync_file_mtimes(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
     return changed
 
 
-def job_status_counts(api: TorcApi, workflow_id: int) -> Counter[str]:
-    jobs = fetch_all(lambda offset: api.list_jobs(workflow_id, offset=offset))
-    return Counter(job.status.value if job.status else "uninitialized" for job in jobs)
+def job_status_counts(api: TorcApi, workflow_id: int) -> dict[str, int]:
+    """Jobs per status, every status listed: one small request per status, so the cost
+    does not grow with the workflow."""
+    return {
+        status.value: api.list_jobs(workflow_id, status=status, limit=1).total_count
+        for status in m.JobStatus
+    }
 
 
 def jobs_with_progress(api: TorcApi, workflow_id: int) -> int:

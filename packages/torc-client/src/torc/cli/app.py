@@ -20,6 +20,8 @@ from torc.cli import (
     files,
     job_dependencies,
     jobs,
+    logs_cmd,
+    plot_cmd,
     reports,
     resource_requirements,
     results,
@@ -40,6 +42,7 @@ app = typer.Typer(
 )
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(workflows.app, name="workflows")
+workflows.app.command("run")(run_cmd.workflows_run)
 app.add_typer(compute_nodes.app, name="compute-nodes")
 app.add_typer(files.app, name="files")
 app.add_typer(jobs.app, name="jobs")
@@ -49,12 +52,20 @@ app.add_typer(events.app, name="events")
 app.add_typer(results.app, name="results")
 app.add_typer(user_data.app, name="user-data")
 app.add_typer(reports.app, name="reports")
+app.add_typer(logs_cmd.app, name="logs")
 app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
 app.command("exec")(run_cmd.exec_commands)
+app.command("plot-resources")(plot_cmd.plot_resources)
 
-LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "warning": logging.WARNING,
-          "info": logging.INFO, "debug": logging.DEBUG, "trace": logging.DEBUG}  # fmt: skip
+LEVELS = {
+    "error": logging.ERROR,
+    "warn": logging.WARNING,
+    "warning": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+    "trace": logging.DEBUG,
+}
 # Commands whose own -f means something else; everywhere else -f/--format may follow the
 # subcommand and is moved in front of it (the seeds show both positions).
 OWN_F = {("config", "show"), ("config", "init"), ("plot-resources",)}
@@ -125,6 +136,9 @@ def root(
     if level not in LEVELS:
         raise CliError(f"unknown log level '{level}'; use one of error, warn, info, debug, trace")
     logging.basicConfig(level=LEVELS[level], format="%(levelname)s %(name)s: %(message)s")
+    if LEVELS[level] > logging.DEBUG:  # one line per HTTP request is debugging detail
+        for chatty in ("httpx", "httpcore"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     username = username or config.get("client.username")
     if username and password is None:
         password = typer.prompt(f"Password for '{username}'", hide_input=True)
@@ -151,9 +165,35 @@ def root(
     )
 
 
+ROOT_VALUED = {
+    "--log-level",
+    "--url",
+    "--username",
+    "--password",
+    "--db",
+    "--snapshot-interval-seconds",
+    "-f",
+    "--format",
+}
+
+
+def command_words(argv: list[str]) -> list[str]:
+    """The words naming the subcommand: arguments that are neither options nor root values."""
+    words: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ROOT_VALUED and not words:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return words
+
+
 def hoist_format(argv: list[str]) -> list[str]:
     """Move ``-f/--format table|json`` given after a subcommand to the root."""
-    words = [a for a in argv if not a.startswith("-")]
+    words = command_words(argv)
     if any(tuple(words[: len(cmd)]) == cmd for cmd in OWN_F):
         return argv
     for i, arg in enumerate(argv):

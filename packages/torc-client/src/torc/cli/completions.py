@@ -22,8 +22,6 @@ COMPLETE_VAR = "_TORC_COMPLETE"
 
 completion_init()  # lets `torc` answer the completion requests the scripts make
 
-app = typer.Typer()
-
 
 class Shell(StrEnum):
     bash = "bash"
@@ -98,7 +96,6 @@ set edit:completion:arg-completer[{PROG}] = {{|@words|
 """
 
 
-@app.command()
 def completions(
     ctx: typer.Context,
     shell: Annotated[Shell, typer.Argument(help="The shell to generate completions for.")],

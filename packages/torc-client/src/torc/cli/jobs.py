@@ -11,14 +11,17 @@ import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import CliError, choose_workflow, cli, emit, fetch_all
 from torc.cli.records import (
+    NewName,
     RequiredWorkflowIdArg,
     WorkflowIdArg,
     add_get,
+    add_list,
+    add_update,
     created_text,
+    option,
     parse_ids,
     progress_bar,
     show_list,
-    update_record,
 )
 from torc.jobs_from_file import create_jobs_from_commands, read_commands
 
@@ -148,17 +151,18 @@ add_list(
 add_get(app, "job", TorcApi.get_job)
 
 
-@app.command()
-def update(
-    ctx: typer.Context,
-    id: Annotated[int, typer.Argument(help="ID of the job.")],
-    name: Annotated[str | None, typer.Option("--name", "-n", help="New name.")] = None,
-    command: Annotated[str | None, typer.Option("--command", "-c", help="New command.")] = None,
-) -> None:
-    """Update an existing job."""
-    # the status is sent unset: a full replace must not undo a status change made meanwhile
-    changes = {"name": name, "command": command}
-    update_record(ctx, id, changes, TorcApi.get_job, TorcApi.update_job, cleared=["status"])
+add_update(
+    app,
+    "job",
+    TorcApi.get_job,
+    TorcApi.update_job,
+    {
+        "name": (NewName, None),
+        "command": (option(str | None, "--command", "-c", help="New command."), None),
+    },
+    # sent unset: a full replace must not undo a status change made meanwhile
+    cleared=["status"],
+)
 
 
 @app.command()
@@ -169,7 +173,12 @@ def delete(
     """Delete one or more jobs."""
     api = cli(ctx).api
     deleted = [api.delete_job(job_id) for job_id in ids]
-    emit(ctx, deleted, key="jobs", text=lambda: "\n".join(f"Deleted job {i}" for i in ids))
+    emit(
+        ctx,
+        deleted,
+        key="jobs",
+        text=lambda: "\n".join(f"Successfully deleted job {i}" for i in ids),
+    )
 
 
 @app.command("delete-all")
@@ -180,7 +189,9 @@ def delete_all(ctx: typer.Context, workflow_id: WorkflowIdArg = None) -> None:
     emit(ctx, {"workflow_id": chosen, "count": count}, text=f"Deleted {count} jobs")
 
 
-def _with_requirements(api: Any, workflow_id: int, jobs: list[m.JobModel]) -> list[dict[str, Any]]:
+def _with_requirements(
+    api: TorcApi, workflow_id: int, jobs: list[m.JobModel]
+) -> list[dict[str, Any]]:
     requirements = {
         r.id: r for r in fetch_all(lambda o: api.list_resource_requirements(workflow_id, offset=o))
     }

@@ -1,8 +1,10 @@
 """Shapes shared by the record command groups: common options, paged listings, the
-get/delete commands every record type has, confirmations, progress and error mapping.
+list/get/update/delete commands every record type has, confirmations, progress and
+error mapping.
 
-Each group (files, jobs, events, ...) differs only in its API calls, columns and filters;
-the repeated parts live here so that all groups behave alike.
+Each group (files, jobs, events, ...) differs only in its API calls, columns and filters,
+so those commands are generated here from a description (``add_list``, ``add_get``,
+``add_update``, ``add_delete``) and all groups behave alike.
 """
 
 from __future__ import annotations
@@ -206,23 +208,25 @@ def add_update(
     ``options`` maps a record field to its option type and a converter for the raw value
     (e.g. JSON text to data); ``cleared`` fields are sent unset.
     """
-    params: dict[str, Option] = {"id": (_id_argument(noun), inspect.Parameter.empty)}
+    params = _id_param(noun)
     params.update({field: (kind, None) for field, (kind, _) in options.items()})
 
     def body(ctx: typer.Context, id: int, **values: Any) -> None:
-        changes = {}
+        changes = dict.fromkeys(cleared)  # sent unset
         for field, (_, convert) in options.items():
             value = values[field]
-            changes[field] = convert(value) if convert and value is not None else value
-        update_record(ctx, id, changes, fetch, save, cleared=cleared)
+            if value is not None:
+                changes[field] = convert(value) if convert else value
+        api = cli(ctx).api
+        emit(ctx, save(api, id, fetch(api, id).model_copy(update=changes)))
 
     _command(app, "update", f"Update an existing {noun}.", body, params)
 
 
-def _id_argument(noun: str) -> Any:
-    """``ID`` argument annotation; set on generated commands after definition, because
-    string annotations (``from __future__ import annotations``) cannot see ``noun``."""
-    return Annotated[int, typer.Argument(help=f"ID of the {noun}.", metavar="ID")]
+def _id_param(noun: str) -> dict[str, Option]:
+    """The required ``ID`` argument of get, update and delete."""
+    argument = Annotated[int, typer.Argument(help=f"ID of the {noun}.", metavar="ID")]
+    return {"id": (argument, inspect.Parameter.empty)}
 
 
 def add_get(
@@ -230,41 +234,20 @@ def add_get(
 ) -> None:
     """``get <ID>``: one record as a field/value table, or as JSON."""
 
-    def get(ctx: typer.Context, id: int) -> None:
+    def body(ctx: typer.Context, id: int) -> None:
         emit(ctx, fetch(cli(ctx).api, id))
 
-    get.__annotations__["id"] = _id_argument(noun)
-    get.__doc__ = f"Get a specific {noun} by ID."
-    app.command(name)(get)
+    _command(app, name, f"Get a specific {noun} by ID.", body, _id_param(noun))
 
 
 def add_delete(app: typer.Typer, noun: str, delete: Callable[[TorcApi, int], BaseModel]) -> None:
     """``delete <ID>``: prints the deleted record's ID (JSON: the deleted record)."""
 
-    def remove(ctx: typer.Context, id: int) -> None:
+    def body(ctx: typer.Context, id: int) -> None:
         record = delete(cli(ctx).api, id)
         emit(ctx, record, text=f"Successfully deleted {noun} {id}")
 
-    remove.__annotations__["id"] = _id_argument(noun)
-    remove.__doc__ = f"Delete a {noun}."
-    app.command("delete")(remove)
-
-
-def update_record(
-    ctx: typer.Context,
-    id: int,
-    changes: dict[str, Any],
-    fetch: Callable[[TorcApi, int], M],
-    save: Callable[[TorcApi, int, M], M],
-    *,
-    cleared: Sequence[str] = (),
-) -> None:
-    """Read the record, apply the options that were given, write it back (the API replaces
-    whole records), print the result. ``cleared`` fields are sent unset."""
-    api = cli(ctx).api
-    given = {key: value for key, value in changes.items() if value is not None}
-    record = fetch(api, id).model_copy(update={**given, **dict.fromkeys(cleared)})
-    emit(ctx, save(api, id, record))
+    _command(app, "delete", f"Delete a {noun}.", body, _id_param(noun))
 
 
 def created_text(title: str, record: BaseModel, fields: Sequence[tuple[str, str]]) -> str:
