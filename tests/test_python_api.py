@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import torc
 import torc_models as m
-from tests.conftest import ServerProcess
+from tests.conftest import ROOT, ServerProcess
 from tests.server.driver import Driver
 
 MODULE = """
@@ -43,9 +45,14 @@ def test_map_function_to_jobs(torc_server: ServerProcess, tmp_path: Path) -> Non
     assert workflow.id is not None
     params = [{"x": 1}, {"x": 2}, {"x": 3}]
     jobs = torc.map_function_to_jobs(
-        api, workflow.id, "simulation", "run", params,
-        postprocess_func="postprocess", module_directory=str(tmp_path / "my_module"),
-    )  # fmt: skip
+        api,
+        workflow.id,
+        "simulation",
+        "run",
+        params,
+        postprocess_func="postprocess",
+        module_directory=str(tmp_path / "my_module"),
+    )
     assert len(jobs) == 4
     api.initialize_jobs(workflow.id)
     codes = run_jobs(Driver(api, workflow.id), torc_server.url)
@@ -65,3 +72,27 @@ def test_exception_fails_the_job(torc_server: ServerProcess, tmp_path: Path) -> 
     )
     api.initialize_jobs(workflow.id)
     assert run_jobs(Driver(api, workflow.id), torc_server.url) == {"run_0": 1}
+
+
+def test_python_diamond_example_runs(torc_server: ServerProcess, tmp_path: Path) -> None:
+    """examples/python/diamond_workflow.py builds a workflow that then runs to the end."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {**os.environ, "TORC_API_URL": torc_server.url}
+    made = subprocess.run(
+        [sys.executable, "examples/python/diamond_workflow.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    workflow_id = made.stdout.split()[2]
+    ran = subprocess.run(
+        ["torc", "--url", torc_server.url, "workflows", "run", workflow_id],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    lines = (tmp_path / "torc_output" / "diamond_py" / "output.txt").read_text().splitlines()
+    assert lines[0].split() == ["apple", "brown"]
