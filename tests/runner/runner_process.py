@@ -7,12 +7,25 @@ to send a runner signals.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from torc.api import TorcApi
 from torc.runner import JobRunner, RunnerOptions
+
+
+def start_runner(url: str, workflow_id: int, output: Path, **options: Any) -> subprocess.Popen[str]:
+    """This script as a child process (its own runner, killable by the test)."""
+    settings = {"max_parallel_jobs": 2, "poll_interval": 0.2, **options}
+    return subprocess.Popen(
+        [sys.executable, __file__, url, str(workflow_id), str(output), json.dumps(settings)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def main() -> None:

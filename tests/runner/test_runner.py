@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import torc_models as m
 from tests.conftest import ServerProcess
+from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
 from torc.api import TorcApi
 from torc.runner import JobRunner, RunnerOptions
 
-RUNNER = Path(__file__).with_name("runner_process.py")
 S = m.JobStatus
 
 
@@ -101,22 +99,7 @@ def test_two_runner_processes_run_each_job_once(
     marks.mkdir()
     jobs(api, w, {f"j{i}": f"echo {i} >> {marks}/$TORC_JOB_ID" for i in range(1000)})
     api.initialize_jobs(w)
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(RUNNER),
-                torc_server.url,
-                str(w),
-                str(tmp_path / f"out{i}"),
-                json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2}),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(2)
-    ]
+    procs = [start_runner(torc_server.url, w, tmp_path / f"out{i}") for i in range(2)]
     summaries = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
@@ -184,19 +167,7 @@ def test_sigterm_leaves_nothing_running(
     jobs(api, w, {f"sleeper{i}": "sleep 60" for i in range(3)})
     jobs(api, w, {"polite": "trap 'exit 3' TERM; sleep 60 & wait"}, supports_termination=True)
     api.initialize_jobs(w)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(RUNNER),
-            torc_server.url,
-            str(w),
-            str(tmp_path / "out"),
-            json.dumps({"max_parallel_jobs": 4, "poll_interval": 0.2}),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_runner(torc_server.url, w, tmp_path / "out", max_parallel_jobs=4)
     wait_for(
         lambda: Counter(job_statuses(api, w).values()).get("running") == 4,
         timeout=30,
@@ -273,19 +244,7 @@ def test_cancel_kills_running_jobs(
     w = workflow(api)
     jobs(api, w, {f"s{i}": "sleep 60" for i in range(2)})
     api.initialize_jobs(w)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(RUNNER),
-            torc_server.url,
-            str(w),
-            str(tmp_path / "out"),
-            json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2}),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_runner(torc_server.url, w, tmp_path / "out")
     wait_for(
         lambda: Counter(job_statuses(api, w).values()).get("running") == 2,
         timeout=30,

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,20 +13,9 @@ import psutil
 
 import torc_models as m
 from tests.conftest import ServerProcess
+from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
 from torc.api import TorcApi
-
-RUNNER = Path(__file__).with_name("runner_process.py")
-
-
-def start_runner(server: ServerProcess, workflow_id: int, output: Path) -> subprocess.Popen[str]:
-    options = json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2})
-    return subprocess.Popen(
-        [sys.executable, str(RUNNER), server.url, str(workflow_id), str(output), options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def crash(proc: subprocess.Popen[str]) -> None:
@@ -48,7 +36,7 @@ def test_dead_runner_jobs_go_back_to_ready(
     jobs = [m.JobModel(workflow_id=w, name=f"j{i}", command="sleep 1") for i in range(4)]
     api.create_jobs(m.JobsModel(jobs=jobs))
     api.initialize_jobs(w)
-    first = start_runner(torc_server, w, tmp_path / "a")
+    first = start_runner(torc_server.url, w, tmp_path / "a")
     wait_for(
         lambda: Counter(job_statuses(api, w).values()).get("running") == 2,
         timeout=30,
@@ -56,7 +44,7 @@ def test_dead_runner_jobs_go_back_to_ready(
     )
     crash(first)
 
-    second = start_runner(torc_server, w, tmp_path / "b")
+    second = start_runner(torc_server.url, w, tmp_path / "b")
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     assert set(job_statuses(api, w).values()) == {"completed"}

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import torc_models as m
 from tests.conftest import ServerProcess
+from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
-
-RUNNER = Path(__file__).with_name("runner_process.py")
 
 
 def test_runner_survives_server_restart(tmp_path: Path) -> None:
@@ -31,19 +27,7 @@ def test_runner_survives_server_restart(tmp_path: Path) -> None:
     ]
     api.create_jobs(m.JobsModel(jobs=jobs))
     api.initialize_jobs(w)
-    runner = subprocess.Popen(
-        [
-            sys.executable,
-            str(RUNNER),
-            server.url,
-            str(w),
-            str(tmp_path / "out"),
-            json.dumps({"max_parallel_jobs": 2, "poll_interval": 0.2}),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    runner = start_runner(server.url, w, tmp_path / "out")
     wait_for(lambda: api.list_results(w).total_count >= 50, timeout=60, what="50 results")
     acknowledged = {r.job_id for r in api.list_results(w, limit=10_000).items}
     server.proc.send_signal(signal.SIGKILL)
