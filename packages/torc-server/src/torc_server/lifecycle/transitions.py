@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 import torc_models as m
 from torc_server.db.sql import sql
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.lifecycle import events
+from torc_server.lifecycle.hashing import store_input_hashes
 from torc_server.lifecycle.initialize import settle_uninitialized
 from torc_server.lifecycle.jobstore import get_job_row, to_wire
 from torc_server.resources import T
@@ -39,6 +40,25 @@ JOB_AND_RUN = """
 SELECT j.*, s.run_id AS current_run_id, s.is_archived AS workflow_archived
 FROM job j JOIN workflow_status s ON s.workflow_id = j.workflow_id WHERE j.id = :id
 """
+RESULT_COLUMNS = (
+    "workflow_id",
+    "job_id",
+    "run_id",
+    "attempt_id",
+    "compute_node_id",
+    "return_code",
+    "status",
+    "exec_time_minutes",
+    "completion_time",
+    "peak_cpu_percent",
+    "avg_cpu_percent",
+    "peak_memory_bytes",
+    "avg_memory_bytes",
+)
+INSERT_RESULT = (
+    f"INSERT INTO result ({', '.join(RESULT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in RESULT_COLUMNS)})"
+)
 RETRYABLE = (RUNNING, FAILED, TERMINATED, PENDING_FAILED)
 
 
@@ -77,8 +97,8 @@ def start(
         raise Conflict(
             f"job {job_id} is {STATUS_NAMES[job['status']]}; only a pending (claimed) job can start"
         )
-    node = T["compute_node"]
-    if conn.execute(select(node.c.id).where(node.c.id == compute_node_id)).first() is None:
+    exists = sql("SELECT 1 FROM compute_node WHERE id = :id")
+    if conn.execute(exists, {"id": compute_node_id}).first() is None:
         raise NotFound(f"compute node {compute_node_id} does not exist")
     _set(conn, job_id, status=RUNNING, active_compute_node_id=compute_node_id)
     return {**to_wire(job), "status": "running", "active_compute_node_id": compute_node_id}
@@ -120,24 +140,31 @@ def complete(
             "be completed"
         )
     conn.execute(
-        insert(T["result"]).values(
-            workflow_id=job["workflow_id"],
-            job_id=job_id,
-            run_id=run_id,
-            attempt_id=job["attempt_id"],
-            compute_node_id=result.compute_node_id,
-            return_code=result.return_code,
-            status=code,
-            exec_time_minutes=result.exec_time_minutes,
-            completion_time=result.completion_time,
-            peak_cpu_percent=result.peak_cpu_percent,
-            avg_cpu_percent=result.avg_cpu_percent,
-            peak_memory_bytes=result.peak_memory_bytes,
-            avg_memory_bytes=result.avg_memory_bytes,
-        )
+        sql(INSERT_RESULT),
+        {
+            "workflow_id": job["workflow_id"],
+            "job_id": job_id,
+            "run_id": run_id,
+            "attempt_id": job["attempt_id"],
+            "compute_node_id": result.compute_node_id,
+            "return_code": result.return_code,
+            "status": code,
+            "exec_time_minutes": result.exec_time_minutes,
+            "completion_time": result.completion_time,
+            "peak_cpu_percent": result.peak_cpu_percent,
+            "avg_cpu_percent": result.avg_cpu_percent,
+            "peak_memory_bytes": result.peak_memory_bytes,
+            "avg_memory_bytes": result.avg_memory_bytes,
+        },
     )
     _set(conn, job_id, status=code, unblocking_processed=code not in DONE)
     return {**to_wire(job), "status": status.value}
+
+
+def record_inputs(conn: Connection, jobs: list[dict[str, Any]]) -> None:
+    """Remember what completed jobs ran with, in the transaction that completes them, so
+    that a later change of an input is seen however soon it follows."""
+    store_input_hashes(conn, [job["id"] for job in jobs if job["status"] == "completed"])
 
 
 def revive_dependents(conn: Connection, job_id: int) -> None:

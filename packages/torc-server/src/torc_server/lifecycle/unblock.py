@@ -24,7 +24,6 @@ from sqlalchemy import Connection
 
 from torc_server.db.sql import sql
 from torc_server.lifecycle import events
-from torc_server.lifecycle.hashing import store_input_hashes
 from torc_server.wire import (
     CANCELED,
     COMPLETED,
@@ -119,7 +118,6 @@ def process_pending(conn: Connection) -> set[int]:
             conn.execute(sql(CANCEL_DEPENDENTS), flags)
         conn.execute(sql(DECREMENT_DEPENDENTS), flags)
         conn.execute(sql(READY_DEPENDENTS))
-        store_input_hashes(conn, [row.id for row in batch if row.status == COMPLETED])
         conn.execute(sql(MARK_PROCESSED), flags)
     for workflow_id in sorted(touched):
         detect_completion(conn, workflow_id)

@@ -92,6 +92,7 @@ def batch_complete_jobs(
                 for c in batch_complete_jobs_request.completions
             ],
         )
+        transitions.record_inputs(conn, outcome["jobs"])
     ctx.unblocker.wake()
     return outcome
 
@@ -148,6 +149,7 @@ def exchange_jobs(
                 for c in request.completions or []
             ],
         )
+        transitions.record_inputs(conn, finished["jobs"])
         jobs: list[dict[str, Any]] = []
         reason = None
         limit = request.claim_limit or 0
@@ -164,8 +166,9 @@ def exchange_jobs(
             jobs = claims.claim_next(conn, id, limit, compute_node_id=request.compute_node_id)
             reason = None if jobs else "no ready jobs"
         status = status_row(conn, id)
-        complete = bool(status["is_canceled"]) or workflow_is_done(conn, id)
-        stalled = not complete and workflow_is_stalled(conn, id)
+        # A runner that just got work needs no verdict on the whole workflow: skip the queries.
+        complete = bool(status["is_canceled"]) or (not jobs and workflow_is_done(conn, id))
+        stalled = not (jobs or complete) and workflow_is_stalled(conn, id)
     if request.completions:
         ctx.unblocker.wake()
     return {
