@@ -124,7 +124,7 @@ def exchange_jobs(
     """Starts, completions and a claim in one transaction: a runner's whole round trip."""
     request = job_exchange_request
     with ctx.db.write() as conn:
-        status_row(conn, id)
+        status = status_row(conn, id)  # nothing below changes it
         conn.execute(
             sql("UPDATE compute_node SET last_heartbeat = :now WHERE id = :node"),
             {"now": time.time(), "node": request.compute_node_id},
@@ -165,7 +165,6 @@ def exchange_jobs(
         elif limit:
             jobs = claims.claim_next(conn, id, limit, compute_node_id=request.compute_node_id)
             reason = None if jobs else "no ready jobs"
-        status = status_row(conn, id)
         # A runner that just got work needs no verdict on the whole workflow: skip the queries.
         complete = bool(status["is_canceled"]) or (not jobs and workflow_is_done(conn, id))
         stalled = not (jobs or complete) and workflow_is_stalled(conn, id)
