@@ -122,6 +122,14 @@ def settle_uninitialized(conn: Connection, workflow_id: int) -> None:
     conn.execute(text(DECIDE), params)
 
 
+def refresh_statistics(conn: Connection) -> None:
+    """PostgreSQL plans claims from table statistics, which a bulk initialization leaves
+    stale until autovacuum's next pass (a minute or more): meanwhile every claim sorts all
+    ready jobs (~100 ms at 100,000) instead of reading a few from ``ix_job_claim``."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE job"))
+
+
 def status_counts(conn: Connection, workflow_id: int) -> dict[str, int]:
     rows = conn.execute(
         text("SELECT status, COUNT(*) FROM job WHERE workflow_id = :w GROUP BY status"),
@@ -148,6 +156,7 @@ def initialize(
     rebuild_implicit_edges(conn, workflow_id)
     check_cycles(conn, workflow_id)
     settle_uninitialized(conn, workflow_id)
+    refresh_statistics(conn)
     reset_actions(conn, workflow_id)
     conn.execute(
         text(
