@@ -2,7 +2,9 @@
 
 Completions only flag the finished job (``unblocking_processed = False``) and wake this
 thread, so a completion request stays cheap; the thread then processes every pending
-completion in one batch. It also runs every ``interval`` seconds as a safety net.
+completion in one batch. A finished job nobody waits for is not flagged; its completion
+names the workflow instead, so the pass still notices when that workflow is done. The
+thread also runs every ``interval`` seconds as a safety net.
 """
 
 from __future__ import annotations
@@ -10,22 +12,28 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy import Connection
 
 from torc_server.db.engine import Database
+from torc_server.errors import Unavailable
 from torc_server.lifecycle.liveness import reap_dead_runners
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.005
 LIVENESS_INTERVAL = 1.0
 """Seconds between checks for dead job runners (done on the next pass after that)."""
+RETRY_SECONDS = 1.0
+"""Seconds before another pass when the database refused one (disk full, read-only)."""
 
 
 class Unblocker:
     def __init__(
-        self, db: Database, interval: float, process: Callable[[Connection], object]
+        self,
+        db: Database,
+        interval: float,
+        process: Callable[[Connection, Collection[int]], object],
     ) -> None:
         self.db = db
         self.interval = interval
@@ -34,8 +42,14 @@ class Unblocker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="torc-unblocker", daemon=True)
         self._next_liveness_check = 0.0
+        self._lock = threading.Lock()
+        self._workflows: set[int] = set()
 
-    def wake(self) -> None:
+    def wake(self, workflow_id: int | None = None) -> None:
+        """Run a pass soon; ``workflow_id``: also check whether that workflow is done."""
+        if workflow_id is not None:
+            with self._lock:
+                self._workflows.add(workflow_id)
         self._wake.set()
 
     def start(self) -> None:
@@ -47,8 +61,15 @@ class Unblocker:
         self._thread.join(timeout=30)
 
     def run_once(self) -> None:
-        with self.db.write() as conn:
-            self.process(conn)
+        with self._lock:
+            workflows, self._workflows = self._workflows, set()
+        try:
+            with self.db.write() as conn:
+                self.process(conn, workflows)
+        except Exception:
+            with self._lock:
+                self._workflows |= workflows
+            raise
         if time.monotonic() >= self._next_liveness_check:
             self._next_liveness_check = time.monotonic() + LIVENESS_INTERVAL
             with self.db.write() as conn:
@@ -56,15 +77,21 @@ class Unblocker:
                     self._wake.set()
 
     def _run(self) -> None:
+        wait = self.interval
         while not self._stop.is_set():
-            self._wake.wait(self.interval)
+            self._wake.wait(wait)
             # Let completions arriving together share one pass: a few milliseconds of
             # latency for dependents, far fewer passes under load.
             self._stop.wait(COALESCE_SECONDS)
             self._wake.clear()
             if self._stop.is_set():
                 break
+            wait = self.interval
             try:
                 self.run_once()
+            except Unavailable:
+                # The database logged why. Completions stay flagged: retry soon, so they
+                # reach their dependents right after the storage is back.
+                wait = min(self.interval, RETRY_SECONDS)
             except Exception:
                 logger.exception("unblocking pass failed; retrying at the next wake-up")

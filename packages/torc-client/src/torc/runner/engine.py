@@ -159,6 +159,7 @@ class JobRunner:
             on_reported=self._reported,
             idle_interval=self.options.poll_interval,
             periodic=self._periodic,
+            can_wait=self._has_work_queued,
         )
         mode = (
             f"at most {self.options.max_parallel_jobs} jobs at a time"
@@ -333,6 +334,12 @@ class JobRunner:
             time_limit=self.options.time_limit,
             scheduler_config_id=self.options.scheduler_config_id,
         )
+
+    def _has_work_queued(self) -> bool:
+        """Claimed jobs wait locally for every slot, so a report can wait a moment."""
+        with self.exchanger.lock:
+            queued = len(self.exchanger.state.queue)
+        return queued >= (self.options.max_parallel_jobs or 1)
 
     def _launch_from_queue(self) -> None:
         while True:

@@ -25,6 +25,10 @@ from torc.api import ApiError, TorcApi
 logger = logging.getLogger("torc.runner")
 QUICK = 0.005
 """Seconds before the next round after a busy one."""
+GATHER = 0.005
+"""Seconds to keep collecting finishes before a round while local work keeps every slot
+busy: a round that carries several jobs costs the server about what one with a single job
+does."""
 HEARTBEAT = 10.0
 """Seconds between round trips at most, so the server knows this runner is alive."""
 PERIODIC_AFTER_CHANGE = 0.2
@@ -67,6 +71,7 @@ class Exchanger(threading.Thread):
         on_reported: Callable[[list[Outcome]], None],
         idle_interval: float,
         periodic: Callable[[], None],
+        can_wait: Callable[[], bool],
     ) -> None:
         super().__init__(name="torc-exchange", daemon=True)
         self.api = api
@@ -78,6 +83,7 @@ class Exchanger(threading.Thread):
         self.on_reported = on_reported
         self.idle_interval = idle_interval
         self.periodic = periodic
+        self.can_wait = can_wait
         self.state = ExchangeState()
         self.lock = threading.Lock()
         self._wake = threading.Event()
@@ -137,6 +143,8 @@ class Exchanger(threading.Thread):
             self._wake.wait(wait)
             self._wake.clear()
             stopping = self._stopping.is_set()
+            if not stopping and self.can_wait():
+                self._stopping.wait(GATHER)
             try:
                 busy = self._round()
                 # Right after finishes, dependents become ready within milliseconds: look

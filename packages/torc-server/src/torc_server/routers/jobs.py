@@ -144,8 +144,7 @@ def complete_job(
 ) -> dict[str, Any]:
     with ctx.db.write() as conn:
         job = transitions.complete(conn, id, m.JobStatus(status), run_id, result_model)
-        transitions.record_inputs(conn, [job])
-    ctx.unblocker.wake()
+    ctx.unblocker.wake(job["workflow_id"])
     return job
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from sqlalchemy import text
@@ -13,8 +11,8 @@ import torc_models as m
 from torc_server.context import ServerContext
 from torc_server.db.sql import sql
 from torc_server.dispatch import operation
-from torc_server.errors import TorcError
-from torc_server.lifecycle import claims, initialize, resets, transitions
+from torc_server.lifecycle import claims, initialize, reports, resets
+from torc_server.lifecycle.jobstore import to_wire
 from torc_server.lifecycle.unblock import workflow_is_done, workflow_is_stalled
 from torc_server.lifecycle.workflow_state import require_not_archived, status_row
 from torc_server.units import iso_duration
@@ -64,17 +62,20 @@ def claim_jobs_based_on_resources(
     return {"jobs": jobs, "reason": reason}
 
 
-def _each(items: list[tuple[int, Callable[[], dict[str, Any]]]]) -> dict[str, Any]:
-    """Apply each item; a refused item is reported and the others still apply (each
-    transition checks everything before it writes, so a refusal leaves no trace)."""
-    done: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    for job_id, apply in items:
-        try:
-            done.append(apply())
-        except TorcError as exc:
-            errors.append({"job_id": job_id, "code": exc.status_code, "message": exc.message})
-    return {"jobs": done, "errors": errors}
+def _errors(outcome: reports.Outcome) -> list[dict[str, Any]]:
+    return [
+        {"job_id": job_id, "code": exc.status_code, "message": exc.message}
+        for job_id, exc in outcome.refused
+    ]
+
+
+def _answer(outcome: reports.Outcome) -> dict[str, Any]:
+    """A batch's reply: the jobs it changed and, per refused job, why."""
+    return {"jobs": [to_wire(job) for job in outcome.jobs], "errors": _errors(outcome)}
+
+
+def _completions(items: list[m.JobCompletion]) -> list[reports.Completion]:
+    return [reports.Completion(c.job_id, c.status, c.run_id, c.result) for c in items]
 
 
 @operation("batch_complete_jobs")
@@ -83,18 +84,10 @@ def batch_complete_jobs(
 ) -> dict[str, Any]:
     with ctx.db.write() as conn:
         status_row(conn, id)
-        outcome = _each(
-            [
-                (
-                    c.job_id,
-                    partial(transitions.complete, conn, c.job_id, c.status, c.run_id, c.result, id),
-                )
-                for c in batch_complete_jobs_request.completions
-            ],
-        )
-        transitions.record_inputs(conn, outcome["jobs"])
-    ctx.unblocker.wake()
-    return outcome
+        completions = _completions(batch_complete_jobs_request.completions)
+        outcome = reports.complete_jobs(conn, completions, id)
+    ctx.unblocker.wake(id)
+    return _answer(outcome)
 
 
 @operation("batch_start_jobs")
@@ -104,17 +97,10 @@ def batch_start_jobs(
     request = batch_start_jobs_request
     with ctx.db.write() as conn:
         status_row(conn, id)
-        return _each(
-            [
-                (
-                    job_id,
-                    partial(
-                        transitions.start, conn, job_id, request.run_id, request.compute_node_id
-                    ),
-                )
-                for job_id in request.job_ids
-            ],
+        outcome = reports.start_jobs(
+            conn, request.job_ids, request.run_id, request.compute_node_id, id
         )
+    return _answer(outcome)
 
 
 @operation("exchange_jobs")
@@ -123,33 +109,15 @@ def exchange_jobs(
 ) -> dict[str, Any]:
     """Starts, completions and a claim in one transaction: a runner's whole round trip."""
     request = job_exchange_request
+    node = request.compute_node_id
     with ctx.db.write() as conn:
         status = status_row(conn, id)  # nothing below changes it
         conn.execute(
             sql("UPDATE compute_node SET last_heartbeat = :now WHERE id = :node"),
-            {"now": time.time(), "node": request.compute_node_id},
+            {"now": time.time(), "node": node},
         )
-        started = _each(
-            [
-                (
-                    job_id,
-                    partial(
-                        transitions.start, conn, job_id, request.run_id, request.compute_node_id
-                    ),
-                )
-                for job_id in request.started_job_ids or []
-            ],
-        )
-        finished = _each(
-            [
-                (
-                    c.job_id,
-                    partial(transitions.complete, conn, c.job_id, c.status, c.run_id, c.result, id),
-                )
-                for c in request.completions or []
-            ],
-        )
-        transitions.record_inputs(conn, finished["jobs"])
+        started = reports.start_jobs(conn, request.started_job_ids or [], request.run_id, node, id)
+        finished = reports.complete_jobs(conn, _completions(request.completions or []), id)
         jobs: list[dict[str, Any]] = []
         reason = None
         limit = request.claim_limit or 0
@@ -160,19 +128,19 @@ def exchange_jobs(
                 limit,
                 request.resources,
                 bool(request.strict_scheduler_match),
-                compute_node_id=request.compute_node_id,
+                compute_node_id=node,
             )
         elif limit:
-            jobs = claims.claim_next(conn, id, limit, compute_node_id=request.compute_node_id)
+            jobs = claims.claim_next(conn, id, limit, compute_node_id=node)
             reason = None if jobs else "no ready jobs"
         # A runner that just got work needs no verdict on the whole workflow: skip the queries.
         complete = bool(status["is_canceled"]) or (not jobs and workflow_is_done(conn, id))
         stalled = not (jobs or complete) and workflow_is_stalled(conn, id)
     if request.completions:
-        ctx.unblocker.wake()
+        ctx.unblocker.wake(id)
     return {
         "jobs": jobs,
-        "errors": started["errors"] + finished["errors"],
+        "errors": _errors(started) + _errors(finished),
         "reason": reason,
         "is_complete": complete,
         "is_canceled": bool(status["is_canceled"]),
@@ -217,11 +185,12 @@ def get_ready_job_requirements(
             ),
             {"w": id, "scheduler": scheduler_config_id},
         ).one()
+    # PostgreSQL sums BIGINT columns as NUMERIC, which arrives as Decimal: not JSON.
     return {
         "num_jobs": row.jobs,
-        "num_cpus": row.cpus,
-        "num_gpus": row.gpus,
-        "memory_gb": row.memory / GIB,
+        "num_cpus": int(row.cpus),
+        "num_gpus": int(row.gpus),
+        "memory_gb": int(row.memory) / GIB,
         "max_num_nodes": row.nodes,
         "max_runtime": iso_duration(row.runtime),
     }
