@@ -5,6 +5,11 @@ failures and 503 answers are retried with capped exponential backoff until
 ``retry_timeout`` runs out, instead of surfacing as a crash. A request whose reply was
 lost is sent again, so the server keeps lifecycle operations (start, complete) idempotent
 for a repeated run.
+
+The rule for 503: the server is up but could not apply the request and applied none of it
+(its database is locked, its disk is full or read-only), so sending it again is safe and
+it succeeds once the storage is back. When ``retry_timeout`` runs out, the
+:class:`ApiError` carries the server's last answer, whose message says what to fix.
 """
 
 from __future__ import annotations
@@ -149,6 +154,7 @@ class BaseApi:
         deadline = time.monotonic() + self.retry_timeout
         delay = 0.1
         while True:
+            reply: httpx.Response | None = None
             try:
                 reply = self._http.request(method, url, params=params, json=data)
                 if reply.status_code not in RETRYABLE_STATUS:
@@ -157,6 +163,8 @@ class BaseApi:
             except RETRYABLE_ERRORS as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             if time.monotonic() + delay > deadline:
+                if reply is not None:
+                    return reply  # the caller raises ApiError with the server's own answer
                 raise ApiError(503, f"torc server at {self.url} unavailable: {problem}")
             logger.warning("%s %s failed (%s); retrying in %.1f s", method, url, problem, delay)
             time.sleep(delay)

@@ -11,7 +11,6 @@ snapshotted, but is gone when the server stops.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import threading
@@ -24,9 +23,8 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
+from torc_server.db import storage
 from torc_server.errors import Conflict, Unavailable, Unprocessable
-
-logger = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -63,6 +61,9 @@ class Database:
         self.is_sqlite = self.sqlite_path is not None
         self.ephemeral = database == ":memory:" if ephemeral is None else ephemeral
         self._write_lock = threading.Lock()
+        self._errors = storage.Throttle()
+        self._generation = 0
+        """Bumped by :meth:`_reopen`; connections from an earlier one are closed."""
         if self.is_sqlite:
             self.engine = create_engine(
                 self.url,
@@ -76,10 +77,10 @@ class Database:
                 self.url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
             )
 
-    @staticmethod
-    def _configure_sqlite(engine: Engine) -> None:
+    def _configure_sqlite(self, engine: Engine) -> None:
         @event.listens_for(engine, "connect")
-        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        def on_connect(dbapi_connection: Any, record: Any) -> None:
+            record.info["generation"] = self._generation
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -91,6 +92,11 @@ class Database:
         def on_begin(conn: Connection) -> None:
             immediate = conn.get_execution_options().get("immediate", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        @event.listens_for(engine, "checkin")
+        def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+            if record.info.get("generation") != self._generation:
+                record.invalidate()  # in use during _reopen(): close it now
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -112,8 +118,9 @@ class Database:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Storage failures (disk full, read-only, server gone) are 503; values the
-        database refuses are the client's to fix (409 for constraints, 422 otherwise)."""
+        """Storage failures (disk full, read-only, locked, server gone) are 503 (see
+        :mod:`storage`); values the database refuses are the client's to fix (409 for
+        constraints, 422 otherwise)."""
         try:
             yield
         except IntegrityError as exc:
@@ -123,9 +130,20 @@ class Database:
         except OverflowError as exc:  # sqlite3 refuses integers beyond 64 bits
             raise Unprocessable(f"a number is too large to store: {exc}") from exc
         except OperationalError as exc:
-            message = str(exc.orig) if exc.orig is not None else str(exc)
-            logger.error("database error: %s", message)
-            raise Unavailable(f"database unavailable: {message}; retry later") from exc
+            url = self.engine.url.render_as_string(hide_password=True)
+            message = storage.describe(exc, self.sqlite_path, url)
+            self._errors.error(message)
+            if storage.opened_read_only(exc.orig):
+                self._reopen()
+            raise Unavailable(message) from exc
+
+    def _reopen(self) -> None:
+        """Close every connection, so the next ones open the files afresh. A connection
+        opened while the database could not be written stays read-only, and SQLite shares
+        one ``-shm`` mapping between a process's connections: only when all are closed
+        does it map the file again, writable once the storage is."""
+        self._generation += 1
+        self.engine.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()
