@@ -23,6 +23,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def drills(session: nox.Session) -> None:
+    """Every robustness drill, the slow ones included (16 runners x 20,000 jobs, deep
+    fuzzing): crashes of runners and server, concurrency, fuzzing, full or read-only disk."""
+    uv_run(session, "pytest", "-m", "drill", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over hand-written and generated code."""
     uv_run(session, "ruff", "check", ".")

@@ -10,12 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
+import pytest
 
 import torc_models as m
 from tests.conftest import ServerProcess
 from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
 from torc.api import TorcApi
+
+pytestmark = pytest.mark.drill
 
 
 def crash(proc: subprocess.Popen[str]) -> None:

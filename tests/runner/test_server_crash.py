@@ -5,10 +5,14 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 import torc_models as m
 from tests.conftest import ServerProcess
 from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
+
+pytestmark = pytest.mark.drill
 
 
 def test_runner_survives_server_restart(tmp_path: Path) -> None:

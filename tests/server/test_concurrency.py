@@ -7,10 +7,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 import torc_models as m
 from tests.conftest import ServerProcess
 from tests.server.driver import Driver, job_statuses, wait_for
 from torc.api import TorcApi
+
+pytestmark = pytest.mark.drill
 
 WORKER = Path(__file__).with_name("claim_worker.py")
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 import torc_models as m
 from tests.conftest import ServerProcess
 from tests.server.driver import Driver, job_statuses
+
+pytestmark = pytest.mark.drill
 
 
 def test_acknowledged_completions_survive_kill_9(tmp_path: Path) -> None:
