@@ -24,7 +24,12 @@ from torc_server.unblocker import Unblocker
 def open_context(settings: Settings) -> ServerContext:
     db = Database(settings.database, pool_size=settings.threads)
     migrate.upgrade(db.engine)
-    unblocker = Unblocker(db, settings.completion_check_interval_secs, process_pending)
+    unblocker = Unblocker(
+        db,
+        settings.completion_check_interval_secs,
+        process_pending,
+        runner_timeout=settings.runner_timeout_secs,
+    )
     return ServerContext(settings, db, unblocker)
 
 

@@ -132,7 +132,9 @@ def run(
 ) -> None:
     """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening.
 
-    SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH."""
+    SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH. A job runner not
+    heard from for $TORC_RUNNER_TIMEOUT_SECS (default 120) while the server could hear it
+    is dead: its jobs go back to ready."""
     # The web stack takes a second to import: only `run` pays for it, not export/service.
     from torc_server import serve
     from torc_server.context import Settings

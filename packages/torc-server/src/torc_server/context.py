@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from torc_server.db.engine import Database
+from torc_server.lifecycle.liveness import DEFAULT_TIMEOUT as DEFAULT_RUNNER_TIMEOUT
 from torc_server.snapshot import DEFAULT_KEEP, DEFAULT_PATH, SnapshotPolicy
 from torc_server.unblocker import Unblocker
 
@@ -23,6 +24,8 @@ class Settings:
     max_request_body_mb: int = DEFAULT_BULK_BODY_MB
     """Body limit of the bulk endpoints (POST /bulk_jobs, /bulk_files, /bulk_user_data)."""
     snapshot: SnapshotPolicy = field(default_factory=SnapshotPolicy)
+    runner_timeout_secs: float = DEFAULT_RUNNER_TIMEOUT
+    """A job runner not heard from for this long is dead (TORC_RUNNER_TIMEOUT_SECS)."""
 
     def with_environment(self, environ: Mapping[str, str] = os.environ) -> Settings:
         """These settings plus the environment-only knobs; raises ValueError naming a bad
@@ -32,7 +35,15 @@ class Settings:
         keep = positive_int(environ, "TORC_SERVER_SNAPSHOT_KEEP", DEFAULT_KEEP)
         body_mb = positive_int(environ, "TORC_MAX_REQUEST_BODY_MB", DEFAULT_BULK_BODY_MB)
         snapshot = SnapshotPolicy(path.expanduser().absolute(), keep)
-        return replace(self, max_request_body_mb=body_mb, snapshot=snapshot)
+        runner_timeout = positive_int(
+            environ, "TORC_RUNNER_TIMEOUT_SECS", int(DEFAULT_RUNNER_TIMEOUT)
+        )
+        return replace(
+            self,
+            max_request_body_mb=body_mb,
+            snapshot=snapshot,
+            runner_timeout_secs=runner_timeout,
+        )
 
 
 def positive_int(environ: Mapping[str, str], name: str, default: int) -> int:

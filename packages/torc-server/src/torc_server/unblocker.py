@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from torc_server.db.engine import Database
 from torc_server.errors import Unavailable
-from torc_server.lifecycle.liveness import reap_dead_runners
+from torc_server.lifecycle.liveness import DEFAULT_TIMEOUT, reap_dead_runners
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.005
@@ -34,16 +34,23 @@ class Unblocker:
         db: Database,
         interval: float,
         process: Callable[[Connection, Collection[int]], object],
+        *,
+        runner_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.db = db
         self.interval = interval
         self.process = process
+        self.runner_timeout = runner_timeout
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="torc-unblocker", daemon=True)
         self._next_liveness_check = 0.0
         self._lock = threading.Lock()
         self._workflows: set[int] = set()
+        # Runners cannot be heard while this server is down or its storage refuses writes:
+        # silence counts only from when it could listen (start, or storage back).
+        self._listening_since = time.time()
+        self._storage_failed = False
 
     def wake(self, workflow_id: int | None = None) -> None:
         """Run a pass soon; ``workflow_id``: also check whether that workflow is done."""
@@ -66,14 +73,20 @@ class Unblocker:
         try:
             with self.db.write() as conn:
                 self.process(conn, workflows)
-        except Exception:
+        except Exception as exc:
             with self._lock:
                 self._workflows |= workflows
+            self._storage_failed = self._storage_failed or isinstance(exc, Unavailable)
             raise
+        if self._storage_failed:
+            self._storage_failed = False
+            self._listening_since = time.time()
         if time.monotonic() >= self._next_liveness_check:
             self._next_liveness_check = time.monotonic() + LIVENESS_INTERVAL
             with self.db.write() as conn:
-                if reap_dead_runners(conn):
+                if reap_dead_runners(
+                    conn, self.runner_timeout, listening_since=self._listening_since
+                ):
                     self._wake.set()
 
     def _run(self) -> None:

@@ -2,7 +2,9 @@
 
 A runner is dead when its process is gone (it runs on this host and its PID no longer
 exists) or when it has not been heard from for ``timeout`` seconds (runners exchange at
-least every few seconds while alive). Its running jobs, and the jobs it had claimed but
+least every few seconds while alive) while the server could hear it: time the server was
+down or its storage refused writes does not count, so runners waiting out an outage are
+not declared dead when it ends. Its running jobs, and the jobs it had claimed but
 not started, return to ``ready`` with the same attempt number: a lost process is not a
 failure of the job. The compute node is marked inactive and an event records what happened.
 """
@@ -34,8 +36,11 @@ def _process_gone(pid: int) -> bool:
     return False
 
 
-def reap_dead_runners(conn: Connection, timeout: float = DEFAULT_TIMEOUT) -> int:
-    """Release the jobs of dead runners; return how many jobs went back to ready."""
+def reap_dead_runners(
+    conn: Connection, timeout: float = DEFAULT_TIMEOUT, *, listening_since: float = 0.0
+) -> int:
+    """Release the jobs of dead runners; return how many jobs went back to ready.
+    ``listening_since``: when this server became able to hear runners (epoch seconds)."""
     nodes = conn.execute(
         sql(
             "SELECT id, workflow_id, hostname, pid, last_heartbeat FROM compute_node "
@@ -47,7 +52,8 @@ def reap_dead_runners(conn: Connection, timeout: float = DEFAULT_TIMEOUT) -> int
     released = 0
     for node in nodes:
         local_and_gone = node.hostname == HOST and _process_gone(node.pid)
-        silent = node.last_heartbeat is not None and now - node.last_heartbeat > timeout
+        heard = None if node.last_heartbeat is None else max(node.last_heartbeat, listening_since)
+        silent = heard is not None and now - heard > timeout
         if not (local_and_gone or silent):
             continue
         count = conn.execute(
