@@ -27,6 +27,8 @@ from tests.server.driver import Driver, job_statuses, wait_for
 from tests.server.helpers import new_workflow, rid, rows_of_workflow
 from torc.api import ApiError, TorcApi
 
+pytestmark = pytest.mark.drill
+
 VOLUME_SIZE = "16m"
 
 
