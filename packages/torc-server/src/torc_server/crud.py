@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from torc_server.db.sql import sql
 from torc_server.db.tables import METADATA
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.wire import Mapper
@@ -25,7 +26,10 @@ WORKFLOW = METADATA.tables["workflow"]
 
 
 def require_workflow(conn: Connection, workflow_id: int) -> None:
-    if conn.execute(select(WORKFLOW.c.id).where(WORKFLOW.c.id == workflow_id)).first() is None:
+    if (
+        conn.execute(sql("SELECT 1 FROM workflow WHERE id = :w"), {"w": workflow_id}).first()
+        is None
+    ):
         raise NotFound(f"workflow {workflow_id} does not exist")
 
 

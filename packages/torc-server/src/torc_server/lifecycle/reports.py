@@ -111,12 +111,15 @@ def start_jobs(
     run_id: int,
     compute_node_id: int,
     workflow_id: int | None = None,
+    *,
+    node_checked: bool = False,
 ) -> Outcome:
-    """Claimed (``pending``) jobs are now running on ``compute_node_id``."""
+    """Claimed (``pending``) jobs are now running on ``compute_node_id`` (whose existence
+    the caller may have checked already: ``node_checked``)."""
     outcome = Outcome()
     if not job_ids:
         return outcome
-    if conn.execute(sql(NODE_EXISTS), {"id": compute_node_id}).first() is None:
+    if not node_checked and conn.execute(sql(NODE_EXISTS), {"id": compute_node_id}).first() is None:
         missing = NotFound(f"compute node {compute_node_id} does not exist")
         return Outcome(refused=[(job_id, missing) for job_id in job_ids])
     rows = read_jobs(conn, job_ids)

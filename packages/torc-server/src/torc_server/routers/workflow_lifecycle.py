@@ -11,6 +11,7 @@ import torc_models as m
 from torc_server.context import ServerContext
 from torc_server.db.sql import sql
 from torc_server.dispatch import operation
+from torc_server.errors import NotFound
 from torc_server.lifecycle import claims, initialize, reports, resets
 from torc_server.lifecycle.jobstore import to_wire
 from torc_server.lifecycle.unblock import workflow_is_done, workflow_is_stalled
@@ -112,11 +113,15 @@ def exchange_jobs(
     node = request.compute_node_id
     with ctx.db.write() as conn:
         status = status_row(conn, id)  # nothing below changes it
-        conn.execute(
+        heard = conn.execute(
             sql("UPDATE compute_node SET last_heartbeat = :now WHERE id = :node"),
             {"now": time.time(), "node": node},
+        ).rowcount
+        if not heard:
+            raise NotFound(f"compute node {node} does not exist")
+        started = reports.start_jobs(
+            conn, request.started_job_ids or [], request.run_id, node, id, node_checked=True
         )
-        started = reports.start_jobs(conn, request.started_job_ids or [], request.run_id, node, id)
         finished = reports.complete_jobs(conn, _completions(request.completions or []), id)
         jobs: list[dict[str, Any]] = []
         reason = None
