@@ -70,12 +70,12 @@ def create(api: TorcApi, count: int, stages: int) -> int:
     return workflow.id
 
 
-def torc_rate(count: int, stages: int) -> float:
+def torc_rate(count: int, stages: int, out: Path) -> float:
     """Work jobs per second from the runner's start to the workflow's completion."""
-    with server() as (url, _), tempfile.TemporaryDirectory() as out:
+    with server() as (url, _):
         api = TorcApi(url, timeout=600)
         workflow_id = create(api, count, stages)
-        options = RunnerOptions(output_dir=Path(out), max_parallel_jobs=SLOTS, poll_interval=1.0)
+        options = RunnerOptions(output_dir=out, max_parallel_jobs=SLOTS, poll_interval=1.0)
         started = time.perf_counter()
         summary = JobRunner(api, workflow_id, options).run()
         elapsed = time.perf_counter() - started
@@ -90,10 +90,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     rows = {"limit": [], "flat": [], "barrier": []}  # type: dict[str, list[float]]
-    for _ in range(args.runs):  # interleaved, so load drifts hit all three alike
-        rows["limit"].append(baseline(args.jobs))
-        rows["flat"].append(torc_rate(args.jobs, 1))
-        rows["barrier"].append(torc_rate(args.jobs, 4))
+    # Job logs are kept until the end: deleting thousands of files just before the next
+    # run makes ext4 slow to create new ones for a while, which would be measured too.
+    with tempfile.TemporaryDirectory() as out:
+        for run in range(args.runs):  # interleaved, so load drifts hit all three alike
+            rows["limit"].append(baseline(args.jobs))
+            rows["flat"].append(torc_rate(args.jobs, 1, Path(out) / f"flat{run}"))
+            rows["barrier"].append(torc_rate(args.jobs, 4, Path(out) / f"barrier{run}"))
     median = {key: statistics.median(values) for key, values in rows.items()}
     limit = median["limit"]
     print(f"\n{args.jobs:,} no-op jobs, {SLOTS} at a time, medians of {args.runs} runs")
