@@ -32,6 +32,13 @@ CASES: list[tuple[str, str, Any, int, str]] = [
     ("POST", "/workflows", {"name": "x"}, 422, "field 'user'"),
     ("POST", "/workflows", {"name": 5, "user": "u"}, 422, "field 'name'"),
     ("POST", "/events", {"workflow_id": 1, "timestamp": HUGE, "data": {}}, 422, "too large"),
+    (
+        "POST",
+        "/user_data",
+        {"workflow_id": 1, "name": "d", "data": [{"n": -HUGE}]},
+        422,
+        "field 'data.0.n' holds an integer too large",
+    ),
     ("PUT", "/jobs/1/manage_status_change/nonsense/1", None, 422, "must be one of"),
     ("GET", "/workflows/999/status", None, 404, "workflow 999 does not exist"),
     ("DELETE", "/workflows", None, 405, "Method Not Allowed"),

@@ -334,3 +334,19 @@ def test_delete_workflow_cascades(any_api: TorcApi, any_server: object) -> None:
         assert gone.value.status_code == 404
     other = workflow(any_api, "other")
     assert any_api.list_results(other).total_count == 0
+
+
+def test_ready_job_requirements_sums_ready_jobs(any_api: TorcApi) -> None:
+    """PostgreSQL sums BIGINT columns as NUMERIC: the totals must still be JSON numbers."""
+    w = workflow(any_api)
+    big = m.ResourceRequirementsModel(
+        workflow_id=w, name="big", num_cpus=4, num_gpus=1, memory="2g", runtime="PT1H"
+    )
+    rr = any_api.create_resource_requirements(big).id
+    first = job(any_api, w, "a", resource_requirements_id=rr)
+    job(any_api, w, "b", resource_requirements_id=rr)
+    job(any_api, w, "c", resource_requirements_id=rr, depends_on_job_ids=[first.id])
+    any_api.initialize_jobs(w)
+    ready = any_api.get_ready_job_requirements(w)
+    assert (ready.num_jobs, ready.num_cpus, ready.num_gpus, ready.memory_gb) == (2, 8, 2, 4.0)
+    assert (ready.max_num_nodes, ready.max_runtime) == (1, "P0DT1H0M0S")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -33,6 +34,10 @@ CONTRACT = Path(__file__).parent / "openapi.yaml"
 BASE_PATH = "/torc-service/v1"
 Handler = Callable[..., Any]
 HANDLERS: dict[str, Handler] = {}
+INT64 = range(-(2**63), 2**63)
+"""What an integer column (and the upstream server's i64) holds."""
+LONG_DIGITS = re.compile(rb"\d{19}")
+"""Every integer outside ``INT64`` has at least 19 digits."""
 
 
 def operation(operation_id: str) -> Callable[[Handler], Handler]:
@@ -65,7 +70,7 @@ class Param:
                 value: Any = int(raw)
             except ValueError:
                 raise Unprocessable(f"{where} must be an integer, got {raw!r}") from None
-            if not -(2**63) <= value < 2**63:
+            if value not in INT64:
                 raise Unprocessable(f"{where} is out of range for a 64-bit integer: {value}")
             if self.minimum is not None and value < self.minimum:
                 raise Unprocessable(f"{where} must be at least {self.minimum}, got {value}")
@@ -163,6 +168,42 @@ def _validation_message(exc: ValidationError) -> str:
     return "invalid request body: " + "; ".join(problems)
 
 
+def _outside_int64(value: Any, where: str = "") -> str | None:
+    """The field path of the first integer in parsed JSON that does not fit 64 bits."""
+    if isinstance(value, int):
+        return None if value in INT64 else where or "body"
+    if isinstance(value, dict):
+        children = [(f"{where}.{key}" if where else key, item) for key, item in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{where}.{i}" if where else str(i), item) for i, item in enumerate(value)]
+    else:
+        return None
+    for path, item in children:
+        found = _outside_int64(item, path)
+        if found is not None:
+            return found
+    return None
+
+
+def parse_body(op: Operation, raw_body: bytes) -> Any:
+    """The validated body. Integers must fit 64 bits, in free-form JSON too: the database
+    and the JSON encoder take no larger ones."""
+    assert op.body is not None
+    if not raw_body:
+        raise Unprocessable("a JSON request body is required")
+    try:
+        body = op.body.validate_json(raw_body)
+    except ValidationError as exc:
+        raise Unprocessable(_validation_message(exc)) from None
+    if LONG_DIGITS.search(raw_body):  # rare: only then look at every number
+        field = _outside_int64(json.loads(raw_body))
+        if field is not None:
+            raise Unprocessable(
+                f"invalid request body: field '{field}' holds an integer too large for 64 bits"
+            )
+    return body
+
+
 def parse_request(op: Operation, request: Request, raw_body: bytes) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for param in op.params:
@@ -180,13 +221,8 @@ def parse_request(op: Operation, request: Request, raw_body: bytes) -> dict[str,
             values[param.name] = param.default
         else:
             values[param.name] = param.convert(raw)
-    if op.body is not None and op.body_name is not None:
-        if not raw_body:
-            raise Unprocessable("a JSON request body is required")
-        try:
-            values[op.body_name] = op.body.validate_json(raw_body)
-        except ValidationError as exc:
-            raise Unprocessable(_validation_message(exc)) from None
+    if op.body_name is not None:
+        values[op.body_name] = parse_body(op, raw_body)
     return values
 
 

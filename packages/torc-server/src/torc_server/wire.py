@@ -1,8 +1,8 @@
 """Conversion between database rows and the contract's JSON shapes.
 
 Columns carry the API's field names, so the mapping is mostly one to one; the exceptions
-are job status (INTEGER in the database, name on the wire, ADR 0003) and JSON payloads,
-stored as TEXT.
+are job status (INTEGER in the database, name on the wire, ADR 0003), JSON payloads,
+stored as TEXT, and booleans, which SQLite returns to raw SQL as 0 and 1.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import Table
+from sqlalchemy import Boolean, Table
 
 import torc_models
 
@@ -61,6 +61,7 @@ class Mapper:
         self.stored = [f for f in self.fields if f in table.c]
         self.json_fields = frozenset(json_fields)
         self.status_fields = frozenset(status_fields)
+        self.bool_fields = frozenset(f for f in self.stored if isinstance(table.c[f].type, Boolean))
         self.sortable = frozenset(self.stored)
 
     def to_wire(self, row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -71,6 +72,8 @@ class Mapper:
                 value = load_json(value)
             elif name in self.status_fields and value is not None:
                 value = STATUS_NAMES[value]
+            elif name in self.bool_fields and value is not None:
+                value = bool(value)
             out[name] = value
         return out
 
