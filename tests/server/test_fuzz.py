@@ -27,6 +27,8 @@ from schemathesis.schemas import BaseSchema
 from tests.conftest import CONTRACT, ServerProcess
 from tests.server.fuzz_seed import point_at_seed, seed_workflow
 
+pytestmark = pytest.mark.drill
+
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
