@@ -122,11 +122,14 @@ def process_pending(conn: Connection, check: Collection[int] = ()) -> set[int]:
             break
         processed += len(batch)
         touched.update(row.workflow_id for row in batch)
-        if any(row.status in FAILED_LIKE for row in batch):
+        cascades = any(row.status in FAILED_LIKE for row in batch)
+        if cascades:
             conn.execute(sql(CANCEL_DEPENDENTS), flags)
         conn.execute(sql(DECREMENT_DEPENDENTS), flags)
         conn.execute(sql(READY_DEPENDENTS))
         conn.execute(sql(MARK_PROCESSED), flags)
+        if not cascades:  # only cancellations flag more jobs within a pass
+            break
     for workflow_id in sorted(touched):
         detect_completion(conn, workflow_id)
     if processed:
