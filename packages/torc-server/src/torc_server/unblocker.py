@@ -22,6 +22,10 @@ from torc_server.lifecycle.liveness import DEFAULT_TIMEOUT, reap_dead_runners
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.005
+PASS_SPACING_SECONDS = 0.02
+"""Passes start at most this often: under a stream of completions each pass takes more
+of them (a pass costs about the same for one job as for fifty), while a completion
+after a quiet spell still waits only ``COALESCE_SECONDS``."""
 LIVENESS_INTERVAL = 1.0
 """Seconds between checks for dead job runners (done on the next pass after that)."""
 RETRY_SECONDS = 1.0
@@ -45,6 +49,7 @@ class Unblocker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="torc-unblocker", daemon=True)
         self._next_liveness_check = 0.0
+        self._last_pass = 0.0
         self._lock = threading.Lock()
         self._workflows: set[int] = set()
         # Runners cannot be heard while this server is down or its storage refuses writes:
@@ -95,8 +100,10 @@ class Unblocker:
             self._wake.wait(wait)
             # Let completions arriving together share one pass: a few milliseconds of
             # latency for dependents, far fewer passes under load.
-            self._stop.wait(COALESCE_SECONDS)
+            spacing = self._last_pass + PASS_SPACING_SECONDS - time.monotonic()
+            self._stop.wait(max(COALESCE_SECONDS, spacing))
             self._wake.clear()
+            self._last_pass = time.monotonic()
             if self._stop.is_set():
                 break
             wait = self.interval
