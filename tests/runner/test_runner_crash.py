@@ -12,10 +12,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-import torc_models as m
 from tests.conftest import ServerProcess
 from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
+from tests.server.helpers import workflow_of_commands
 from torc.api import TorcApi
 
 pytestmark = pytest.mark.drill
@@ -33,12 +33,7 @@ def crash(proc: subprocess.Popen[str]) -> None:
 def test_dead_runner_jobs_go_back_to_ready(
     torc_server: ServerProcess, api: TorcApi, tmp_path: Path
 ) -> None:
-    created = api.create_workflow(m.WorkflowModel(name="crash", user="tester"))
-    assert created.id is not None
-    w = created.id
-    jobs = [m.JobModel(workflow_id=w, name=f"j{i}", command="sleep 1") for i in range(4)]
-    api.create_jobs(m.JobsModel(jobs=jobs))
-    api.initialize_jobs(w)
+    w = workflow_of_commands(api, "crash", ["sleep 1"] * 4)
     first = start_runner(torc_server.url, w, tmp_path / "a")
     wait_for(
         lambda: Counter(job_statuses(api, w).values()).get("running") == 2,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import torc_models as m
 from tests.conftest import ServerProcess
 from tests.runner.runner_process import start_runner
 from tests.server.driver import job_statuses, wait_for
+from tests.server.helpers import workflow_of_commands
 
 pytestmark = pytest.mark.drill
 
@@ -21,17 +21,10 @@ def test_runner_survives_server_restart(tmp_path: Path) -> None:
     server = ServerProcess(database, "--completion-check-interval-secs", "1")
     port = server.port
     api = server.api()
-    created = api.create_workflow(m.WorkflowModel(name="restart", user="tester"))
-    assert created.id is not None
-    w = created.id
     marks = tmp_path / "marks"
     marks.mkdir()
-    jobs = [
-        m.JobModel(workflow_id=w, name=f"j{i}", command=f"sleep 0.02; echo x >> {marks}/{i}")
-        for i in range(300)
-    ]
-    api.create_jobs(m.JobsModel(jobs=jobs))
-    api.initialize_jobs(w)
+    commands = [f"sleep 0.02; echo x >> {marks}/{i}" for i in range(300)]
+    w = workflow_of_commands(api, "restart", commands)
     runner = start_runner(server.url, w, tmp_path / "out")
     wait_for(lambda: api.list_results(w).total_count >= 50, timeout=60, what="50 results")
     acknowledged = {r.job_id for r in api.list_results(w, limit=10_000).items}
@@ -61,12 +54,7 @@ def test_downtime_longer_than_the_runner_timeout_kills_no_runner(
     database = tmp_path / "torc.db"
     server = ServerProcess(database, "--completion-check-interval-secs", "1")
     api = server.api()
-    created = api.create_workflow(m.WorkflowModel(name="outage", user="tester"))
-    assert created.id is not None
-    w = created.id
-    jobs = [m.JobModel(workflow_id=w, name=f"j{i}", command="sleep 0.1") for i in range(40)]
-    api.create_jobs(m.JobsModel(jobs=jobs))
-    api.initialize_jobs(w)
+    w = workflow_of_commands(api, "outage", ["sleep 0.1"] * 40)
     runner = start_runner(server.url, w, tmp_path / "out")
     wait_for(lambda: api.list_results(w).total_count >= 4, timeout=60, what="4 results")
     server.proc.send_signal(signal.SIGKILL)

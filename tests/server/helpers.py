@@ -31,6 +31,15 @@ def new_workflow(api: TorcApi, name: str = "wf", user: str = "alice") -> int:
     return workflow.id
 
 
+def workflow_of_commands(api: TorcApi, name: str, commands: list[str]) -> int:
+    """A new, initialized workflow with one job ``j<i>`` per command."""
+    w = new_workflow(api, name, "tester")
+    jobs = [m.JobModel(workflow_id=w, name=f"j{i}", command=c) for i, c in enumerate(commands)]
+    api.create_jobs(m.JobsModel(jobs=jobs))
+    api.initialize_jobs(w)
+    return w
+
+
 def rid(record: Any) -> int:
     """The server-assigned ID of a created record."""
     assert isinstance(record.id, int), record

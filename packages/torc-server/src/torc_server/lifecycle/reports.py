@@ -138,9 +138,10 @@ def start_jobs(
         except TorcError as exc:
             outcome.refused.append((job_id, exc))
             continue
-        rows[job_id] = {**row, "status": RUNNING, "active_compute_node_id": compute_node_id}
+        started = {**row, "status": RUNNING, "active_compute_node_id": compute_node_id}
+        rows[job_id] = started
         to_start.append(job_id)
-        outcome.jobs.append(dict(rows[job_id]))
+        outcome.jobs.append(started)
     for part in chunks(to_start):
         conn.execute(
             sql(
@@ -218,8 +219,9 @@ def complete_jobs(
         results.append(_result_values(row, completion, code))
         by_status[code].append(job_id)
         stored.add(job_id)
-        rows[job_id] = {**row, "status": code}
-        outcome.jobs.append(dict(rows[job_id]))
+        finished = {**row, "status": code}
+        rows[job_id] = finished
+        outcome.jobs.append(finished)
     if results:
         conn.execute(sql(INSERT_RESULT), results)
     waited_for = _with_dependents(
