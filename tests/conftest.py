@@ -74,7 +74,7 @@ def api(torc_server: ServerProcess) -> Iterator[TorcApi]:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """A real PostgreSQL server (Debian's ``postgresql`` package) for the whole session."""
+    """A real PostgreSQL server (Debian's, else the wheel's; see tests/postgres.py) per session."""
     root = Path(tempfile.mkdtemp(prefix="torc-postgres-"))  # reachable by the postgres user
     server = PostgresServer(root)
     yield server
