@@ -15,8 +15,8 @@ import pytest
 from tests.cli.conftest import Torc
 from tests.tools.conftest import one_line_error, run_workflow
 from torc.api import TorcApi
-from torc.log_analysis import classify
-from torc.log_bundle import workflow_of
+from torc.logs.analysis import classify
+from torc.logs.bundle import workflow_of
 
 RAISE = "import sys; print('loading', file=sys.stderr); raise ValueError('boom')"
 KILL_SELF = 'python3 -c "import os, signal; os.kill(os.getpid(), signal.SIGKILL)" || exit $?'

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from torc import log_analysis, log_bundle
 from torc.cli.common import CliError, choose_workflow, cli, emit, plain
+from torc.logs import analysis as log_analysis
+from torc.logs import bundle as log_bundle
 
 app = typer.Typer(help="Bundle and analyze workflow logs.", no_args_is_help=True)
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from torc import plots
 from torc.cli.common import CliError, emit
+from torc.reports import plots
 
 
 def parse_job_ids(raw: str | None) -> list[int] | None:

@@ -1,5 +1,5 @@
 """``torc reports``: summaries and checks over a workflow's results (see
-:mod:`torc.reports`)."""
+:mod:`torc.reports.results`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from torc.cli.common import choose_workflow, cli, emit, print_json, print_table
 from torc.cli.records import WorkflowIdArg, user_errors
-from torc.reports import check_utilization, results_report, summary_text, workflow_summary
+from torc.reports.results import check_utilization, results_report, summary_text, workflow_summary
 
 app = typer.Typer(help="Generate reports and analytics.", no_args_is_help=True)
 USAGE_COLUMNS = ["job_id", "job_name", "resource_type", "specified", "peak_used"]

@@ -9,7 +9,7 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.records import add_delete, add_get, add_list, option
-from torc.reports import result_rows
+from torc.reports.results import result_rows
 
 app = typer.Typer(help="Result management commands.", no_args_is_help=True)
 COLUMNS = ["id", "job_id", "wf_id", "run_id", "return_code", "exec_time", "peak_mem"]

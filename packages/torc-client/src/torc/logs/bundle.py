@@ -4,7 +4,7 @@ Torc names every log after its workflow (``job_wf<W>_j<J>_r<R>_a<A>.o``,
 ``job_runner_<host>_<W>_<R>.log``, ``slurm_output_wf<W>_sl<S>.e`` ...), so one output
 directory can hold the logs of many workflows and the name alone says whose a file is.
 :func:`workflow_of` reads that from a name; the bundle and the analyzer
-(:mod:`torc.log_analysis`) both select files with it, so they always agree on what
+(:mod:`torc.logs.analysis`) both select files with it, so they always agree on what
 belongs to a workflow.
 
 A bundle is a gzipped tarball whose members sit under ``wf<id>/`` (so ``tar -xzf``

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from torc.log_bundle import ENV_LOG, METADATA_NAME, log_files, workflow_of
+from torc.logs.bundle import ENV_LOG, METADATA_NAME, log_files, workflow_of
 
 MAX_FINDINGS_PER_FILE = 100
 """A job that prints the same error a million times should not drown the others."""
