@@ -30,6 +30,7 @@ import torc_models as m
 from torc.api import ApiError, TorcApi
 from torc.runner import failures
 from torc.runner.actions import ActionRunner, safe
+from torc.runner.devices import DevicePool
 from torc.runner.exchange import Exchanger, Outcome, drain_pipe
 from torc.runner.monitor import MonitorConfig, ResourceMonitor
 from torc.runner.process import JobProcess, job_environment, launch
@@ -98,7 +99,9 @@ class JobRunner:
         self.options = options or RunnerOptions()
         self.on_progress = on_progress
         self.output_dir = self.options.output_dir.resolve()
-        self.capacity = detect(self.options.num_cpus, self.options.memory_gb, self.options.num_gpus)
+        self.devices = DevicePool.detect(self.options.num_gpus, os.environ)  # GPU ids to hand out
+        gpus = len(self.devices.ids) if self.options.num_gpus is None else self.options.num_gpus
+        self.capacity = detect(self.options.num_cpus, self.options.memory_gb, gpus)
         self.running: dict[int, JobProcess] = {}
         self.launching = 0
         self.in_use = NOTHING
@@ -365,7 +368,10 @@ class JobRunner:
             self._launch(job, need, limit)
 
     def _launch(self, job: m.JobModel, need: Capacity, limit: int | None) -> None:
-        env = job_environment(self.base_env, job, self.api.url, self.output_dir)
+        gpu_env = None
+        if need.gpus and self.devices:  # only GPU jobs on a GPU node pay for this
+            gpu_env = self.devices.environment(self.devices.take(job.id or 0, need.gpus))
+        env = job_environment(self.base_env, job, self.api.url, self.output_dir, gpu_env)
         self.in_use = self.in_use.plus(need)
         self.launching += 1
         self.launcher.submit(self._spawn, job, env, need, limit)
@@ -392,6 +398,8 @@ class JobRunner:
                     "workflow_id=%d job_id=%d cannot start: %s", self.workflow_id, job.id, result
                 )
                 self.in_use = self.in_use.minus(need)
+                if need.gpus:
+                    self.devices.give_back(job.id)
                 failed = self._result(job, S.failed, 127, 0.0, {})
                 self.exchanger.finished(Outcome(job, S.failed, failed))
                 continue
@@ -419,6 +427,8 @@ class JobRunner:
             code = proc.reap()
             del self.running[job_id]
             self.in_use = self.in_use.minus(proc.need)
+            if proc.need.gpus:
+                self.devices.give_back(job_id)
             self.exchanger.finished(self._outcome(proc, code, time.monotonic()))
 
     def _outcome(self, proc: JobProcess, code: int, ended: float) -> Outcome:

@@ -29,9 +29,14 @@ def stdio_paths(
 
 
 def job_environment(
-    base: dict[str, str], job: m.JobModel, api_url: str, output_dir: Path
+    base: dict[str, str],
+    job: m.JobModel,
+    api_url: str,
+    output_dir: Path,
+    devices: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    return {
+    """The runner's environment plus the job's identity and (``devices``) its GPUs."""
+    env = {
         **base,
         "TORC_WORKFLOW_ID": str(job.workflow_id),
         "TORC_JOB_ID": str(job.id),
@@ -40,6 +45,9 @@ def job_environment(
         "TORC_OUTPUT_DIR": str(output_dir),
         "TORC_ATTEMPT_ID": str(job.attempt_id or 1),
     }
+    if devices:
+        env.update(devices)
+    return env
 
 
 @dataclass

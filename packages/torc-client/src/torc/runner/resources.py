@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import psutil
@@ -35,17 +38,60 @@ class Capacity:
         )
 
 
-def count_gpus() -> int:
-    """GPUs that ``nvidia-smi`` lists; 0 without NVIDIA drivers."""
-    if shutil.which("nvidia-smi") is None:
-        return 0
+_NVIDIA_LINE = re.compile(r"GPU (\d+):")  # "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-...)"
+_AMD_LINE = re.compile(r"GPU\[(\d+)\]")  # "GPU[0]\t\t: Device ID: 0x740c"
+
+
+def gpu_devices(environ: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The GPU vendor ("nvidia", "amd" or "") and the ids of the devices this process may use.
+
+    ``nvidia-smi`` and ``rocm-smi`` list every GPU on the node, ignoring the visible-device
+    variables, so a restriction in the runner's own environment (Slurm sets one for its
+    allocation) is applied on top: the job runner then hands out only those devices.
+    """
+    nvidia = _listed("nvidia-smi", ["--list-gpus"], _NVIDIA_LINE)
+    if nvidia:
+        return "nvidia", _restricted(nvidia, environ.get("CUDA_VISIBLE_DEVICES"))
+    amd = _listed("rocm-smi", ["--showid"], _AMD_LINE)
+    if amd:
+        # ROCr filters first and renumbers; HIP's filter then indexes what ROCr left.
+        rocr = _restricted(amd, environ.get("ROCR_VISIBLE_DEVICES"))
+        hip = environ.get("HIP_VISIBLE_DEVICES")
+        if hip is not None:
+            rocr = [rocr[int(i)] for i in _ids(hip) if i.isdigit() and int(i) < len(rocr)]
+        return "amd", rocr
+    return "", []
+
+
+def _listed(program: str, args: list[str], line: re.Pattern[str]) -> list[str]:
+    """Device indices a vendor tool prints, in order; none if the tool is missing or fails."""
+    if shutil.which(program) is None:
+        return []
     try:
         listing = subprocess.run(
-            ["nvidia-smi", "--list-gpus"], capture_output=True, text=True, timeout=10, check=True
+            [program, *args], capture_output=True, text=True, timeout=10, check=True
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return 0
-    return sum(1 for line in listing.splitlines() if line.startswith("GPU "))
+        return []
+    found = (line.match(text) for text in listing.splitlines())
+    return list(dict.fromkeys(match.group(1) for match in found if match))
+
+
+def _ids(value: str) -> list[str]:
+    """A visible-devices value as ids; CUDA stops at the first invalid entry, such as -1."""
+    ids: list[str] = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item or item.startswith("-"):
+            break
+        if item not in ids:
+            ids.append(item)
+    return ids
+
+
+def _restricted(listed: list[str], visible: str | None) -> list[str]:
+    """The variable's ids (indices or UUIDs, kept as written) when set, else the listing."""
+    return listed if visible is None else _ids(visible)
 
 
 def detect(
@@ -57,5 +103,5 @@ def detect(
         memory_bytes=int(memory_gb * GIB)
         if memory_gb is not None
         else psutil.virtual_memory().total,
-        gpus=num_gpus if num_gpus is not None else count_gpus(),
+        gpus=num_gpus if num_gpus is not None else len(gpu_devices(os.environ)[1]),
     )
