@@ -9,6 +9,11 @@ known pattern with its file, line number, severity and type.
 Each line gets at most one finding, from the first pattern that matches: specific patterns
 come before general ones (CUDA out of memory before out of memory, MemoryError before any
 Python exception), so a line is reported under its most telling name.
+
+torc's own notices that it is retrying are not findings (:data:`RETRY_NOTICES`): a job sent
+back to ready by its failure handler, or the client riding out a server restart, is torc
+working as asked. What made the job fail is in its own stderr, and a client that gives up
+says so in another line; both are still reported.
 """
 
 from __future__ import annotations
@@ -107,6 +112,14 @@ PATTERNS: tuple[Pattern, ...] = (
 )  # fmt: skip
 
 
+RETRY_NOTICES = re.compile(
+    # the runner, when a failure handler retries a job (torc.runner.engine)
+    r"\bjob_id=\d+ exit code -?\d+: retrying \(attempt \d+ of \d+\)"
+    # the client transport, before each new attempt to reach the server (torc.api.base)
+    r"|\b(?:GET|POST|PUT|PATCH|DELETE) /\S* failed \(.*\); retrying in \d+(?:\.\d+)? s$"
+)
+
+
 class AnalysisError(Exception):
     """The path is missing, not a log directory or tarball, or holds several workflows."""
 
@@ -159,6 +172,8 @@ class Analysis:
 
 def classify(line: str) -> tuple[Pattern, str] | None:
     """The first pattern matching ``line`` and the short name of what it found."""
+    if RETRY_NOTICES.search(line):
+        return None
     for pattern in PATTERNS:
         if match := pattern.regex.search(line):
             return pattern, match.groupdict().get("name") or pattern.short
