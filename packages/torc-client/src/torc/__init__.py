@@ -11,9 +11,18 @@ import logging
 
 from torc.api import ApiError, TorcApi
 from torc.mapping import map_function_to_jobs
+from torc.openapi_client import ApiClient, Configuration  # the original client's names
 
 __version__ = "0.1.0"
-__all__ = ["ApiError", "TorcApi", "make_api", "map_function_to_jobs", "setup_logging"]
+__all__ = [
+    "ApiClient",
+    "ApiError",
+    "Configuration",
+    "TorcApi",
+    "make_api",
+    "map_function_to_jobs",
+    "setup_logging",
+]
 
 
 def make_api(
