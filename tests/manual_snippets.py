@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MANUAL = next((ROOT.parent / "shared" / "seeds").glob("001_*.txt"))
+SEEDS = ROOT.parent / "shared" / "seeds"
 INDENTED = Path(__file__).resolve().parent / "manual_examples"
 MANUAL_URL = "http://localhost:8080/torc-service/v1"
 TORC_IMPORT = re.compile(r"^(?:from|import) torc\b")
@@ -58,8 +58,14 @@ SNIPPETS = (
 )
 
 
+def manual() -> Path:
+    found = sorted(SEEDS.glob("001_*.txt"))
+    assert found, f"no manual at {SEEDS}/001_*.txt: ../shared/ must sit beside the repository"
+    return found[0]
+
+
 def manual_lines() -> list[str]:
-    return MANUAL.read_text(encoding="utf-8").splitlines()
+    return manual().read_text(encoding="utf-8").splitlines()
 
 
 def span(snippet: Snippet, lines: list[str]) -> range:
@@ -89,7 +95,7 @@ def uncovered_torc_imports() -> list[str]:
     lines = manual_lines()
     covered = {i for snippet in SNIPPETS for i in span(snippet, lines)}
     return [
-        f"{MANUAL.name}:{i + 1}: {line}"
+        f"{manual().name}:{i + 1}: {line}"
         for i, line in enumerate(lines)
         if TORC_IMPORT.match(line) and i not in covered
     ]
