@@ -520,6 +520,22 @@ class GetReadyJobRequirementsResponse(BaseModel):
     ]
 
 
+class HealthResponse(BaseModel):
+    """
+    Health of the server and its database.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    status: Annotated[str, Field(description='"ok": the server is up and its database answers.')]
+    version: Annotated[str, Field(description="Server software version.")]
+    database: Annotated[
+        str,
+        Field(description='Kind of database the server uses: "sqlite" or "postgresql".'),
+    ]
+
+
 class IsCompleteResponse(BaseModel):
     """
     Whether a workflow has finished, was canceled, or still has completion actions to run.

@@ -8,54 +8,76 @@ and status 1: operators read these in terminals and systemd journals, not traceb
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from torc_server import __version__, logs, service, snapshot, sqlite_files
+from torc_server import (
+    __version__,
+    config_files,
+    listen,
+    logs,
+    run_options,
+    service,
+    snapshot,
+    sqlite_files,
+)
 from torc_server import daemon as daemons
 from torc_server.export import ExportError, WorkflowFilter, export_database, source_file
 from torc_server.logs import LogLevel
+from torc_server.settings import Settings
 
 logger = logging.getLogger("torc_server")
-app = typer.Typer(help="The torc REST server.", add_completion=False)
-service_app = typer.Typer(help="Run torc-server under systemd (user or system service).")
+# rich_markup_mode=None: help is shown verbatim, so "[default: 8080]" is not read as markup
+app = typer.Typer(help="The torc REST server.", add_completion=False, rich_markup_mode=None)
+service_app = typer.Typer(
+    help="Run torc-server under systemd (user or system service).", rich_markup_mode=None
+)
 app.add_typer(service_app, name="service")
 
 # Options shared by `run` and `service install` (each command sets its own default).
+# `run` takes None for "not given" and fills it from the config files, then its defaults;
+# `service install` writes its own defaults into the unit.
 Host = Annotated[
-    str, typer.Option("--host", "-u", envvar="TORC_SERVER__URL", help="Address to listen on.")
-]
+    str | None,
+    typer.Option(
+        "--host", "--url", "-u", envvar="TORC_SERVER__URL", show_default=False,
+        help="Address to listen on, or http://HOST[:PORT] [run's default: 127.0.0.1].",
+    ),
+]  # fmt: skip
 Port = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--port", "-p", envvar="TORC_SERVER__PORT", min=0, max=65535,
-        help="Port (0 picks a free one).",
+        "--port", "-p", envvar="TORC_SERVER__PORT", min=0, max=65535, show_default=False,
+        help="Port (0 picks a free one) [default: 8080].",
     ),
 ]  # fmt: skip
-Database = Annotated[
-    str,
-    typer.Option(
-        "--database", "-d", envvar=["TORC_SERVER__DATABASE", "DATABASE_URL"],
-        help="SQLite file, ':memory:' or postgresql:// URL [env: DATABASE_URL].",
-    ),
-]  # fmt: skip
+DATABASE_OPTION = typer.Option(
+    "--database", "-d", envvar=["TORC_SERVER__DATABASE", "DATABASE_URL"], show_default=False,
+    help="SQLite file, ':memory:' or postgresql:// URL [env: DATABASE_URL] [default: torc.db].",
+)  # fmt: skip
+Database = Annotated[str | None, DATABASE_OPTION]
 Interval = Annotated[
-    float,
+    float | None,
     typer.Option(
-        envvar="TORC_SERVER__COMPLETION_CHECK_INTERVAL_SECS", min=0.01,
-        help="Seconds between background passes over finished jobs.",
+        envvar="TORC_SERVER__COMPLETION_CHECK_INTERVAL_SECS", min=0.01, show_default=False,
+        help="Seconds between background passes over finished jobs [default: 30].",
     ),
 ]  # fmt: skip
 Threads = Annotated[
-    int,
+    int | None,
     typer.Option(
-        envvar="TORC_SERVER__THREADS", min=1, help="Database connections and worker threads."
+        envvar="TORC_SERVER__THREADS", min=1, show_default=False,
+        help="Database connections and worker threads [default: 8, service: 4].",
     ),
-]
+]  # fmt: skip
 Level = Annotated[
     LogLevel | None,
     typer.Option(
@@ -71,15 +93,21 @@ LogDir = Annotated[
     ),
 ]  # fmt: skip
 JsonLogs = Annotated[
-    bool,
+    bool | None,
     typer.Option(
-        envvar="TORC_SERVER__LOGGING__JSON_LOGS",
-        help="JSON lines in the log file (on the console without --log-dir).",
+        "--json-logs/--no-json-logs", envvar="TORC_SERVER__LOGGING__JSON_LOGS",
+        show_default=False,
+        help="JSON lines in the log file (on the console without --log-dir) [default: off].",
     ),
-]
+]  # fmt: skip
 UserScope = Annotated[
     bool, typer.Option("--user", help="A user service (no root) instead of a system one.")
 ]
+
+
+SERVICE_HOST = "0.0.0.0"
+"""The manual's service listens for remote workers (and warns that it has no authentication)."""
+SERVICE_THREADS = 4
 
 
 class UsageProblem(typer.TyperException):
@@ -117,14 +145,22 @@ def _service_group(ctx: typer.Context) -> None:
 
 @app.command()
 def run(
-    host: Host = "0.0.0.0",
-    port: Port = 8080,
-    database: Database = "torc.db",
-    completion_check_interval_secs: Interval = 30.0,
-    threads: Threads = 8,
+    host: Host = None,
+    port: Port = None,
+    database: Database = None,
+    completion_check_interval_secs: Interval = None,
+    threads: Threads = None,
     log_level: Level = None,
     log_dir: LogDir = None,
-    json_logs: JsonLogs = False,
+    json_logs: JsonLogs = None,
+    no_config: Annotated[
+        bool,
+        typer.Option(
+            "--no-config",
+            help="Ignore the [server] section of /etc/torc/config.toml, "
+            "~/.config/torc/config.toml and ./torc.toml.",
+        ),
+    ] = False,
     daemon: Annotated[bool, typer.Option(help="Detach and run in the background.")] = False,
     pid_file: Annotated[
         Path, typer.Option(dir_okay=False, help="Where --daemon writes its process ID.")
@@ -132,52 +168,112 @@ def run(
 ) -> None:
     """Serve the API; prints ``TORC_SERVER_PORT=<port>`` once listening.
 
-    SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH. A job runner not
-    heard from for $TORC_RUNNER_TIMEOUT_SECS (default 120) while the server could hear it
-    is dead: its jobs go back to ready."""
-    # The web stack takes a second to import: only `run` pays for it, not export/service.
-    from torc_server import serve
-    from torc_server.context import Settings
-
-    if daemon and log_dir is None:
+    Unset options come from the [server] section of torc's config files, then the
+    defaults. SIGUSR1 snapshots a SQLite database to $TORC_SERVER_SNAPSHOT_PATH. A job
+    runner not heard from for $TORC_RUNNER_TIMEOUT_SECS (default 120) while the server
+    could hear it is dead: its jobs go back to ready."""
+    flags = {
+        "url": host, "port": port, "database": database, "threads": threads,
+        "completion_check_interval_secs": completion_check_interval_secs,
+        "logging.log_dir": log_dir, "logging.json_logs": json_logs,
+    }  # fmt: skip
+    try:
+        files = config_files.ServerConfig() if no_config else config_files.load()
+        ignored = config_files.unsupported(files)
+        options = run_options.resolve(flags, files)
+        file_level = logs.parse_level(files.get("log_level") or "")  # checked by load()
+        level = log_level or logs.default_level(fallback=file_level or logs.LogLevel.info)
+    except config_files.ConfigError as exc:
+        fail(str(exc))
+    except ValueError as exc:
+        usage_error(str(exc))
+    if daemon and options.log_dir is None:
         usage_error("--daemon needs --log-dir (or TORC_LOG_DIR): a daemon has no console")
     try:
-        level = log_level or logs.default_level()
-        local = sqlite_files.local_path(database)
+        local = sqlite_files.local_path(options.database)
         settings = Settings(
-            database=str(local) if local else database,
-            completion_check_interval_secs=completion_check_interval_secs,
-            threads=threads,
+            database=str(local) if local else options.database,
+            completion_check_interval_secs=options.completion_check_interval_secs,
+            threads=options.threads,
         ).with_environment()
         snapshot.ignore_signal()
         logs.configure(
-            level, log_dir=log_dir and log_dir.absolute(), json_logs=json_logs, console=not daemon
+            level, log_dir=options.log_dir, json_logs=options.json_logs, console=not daemon
         )
     except ValueError as exc:
         usage_error(str(exc))
     except OSError as exc:
-        fail(f"cannot write logs to {log_dir}: {exc.strerror or exc}")
+        fail(f"cannot write logs to {options.log_dir}: {exc.strerror or exc}")
     logger.info("Starting torc-server version=%s", __version__)
+    for warning in ignored:
+        logger.warning("%s", warning)
     try:
-        sock = serve.bind(host, port)
+        sock = listen.bind(options.host, options.port)
     except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}")
     bound_host, bound_port = sock.getsockname()[:2]
-    logger.info("Listening on %s:%d", bound_host, bound_port)
-    serve.exit_cleanly_on_shutdown_signals()  # from the moment the port is announced
+    _announce(bound_host, bound_port)
+    listen.exit_cleanly_on_shutdown_signals()  # from the moment the port is announced
     port_line = f"TORC_SERVER_PORT={bound_port}"
     detached = daemons.daemonize(pid_file.absolute(), port_line) if daemon else None
     if detached is None:
-        print(port_line, flush=True)
+        print(port_line, flush=True)  # before the web stack loads: clients queue meanwhile
     try:
-        started = serve.serve(settings, sock, level.number, detached.ready if detached else _noop)
+        started = _serve(settings, sock, level.number, detached.ready if detached else _noop)
     finally:
         if detached is not None:
             detached.remove_pid_file()
     if not started:
         if detached is not None:
-            detached.failed(f"the server failed to start; see {log_dir}/{logs.LOG_FILE}")
-        fail("the server failed to start (see the log above)", serve.STARTUP_FAILED)
+            detached.failed(f"the server failed to start; see {options.log_dir}/{logs.LOG_FILE}")
+        fail("the server failed to start (see the log above)", listen.STARTUP_FAILED)
+    _quick_exit()
+
+
+def _announce(bound_host: str, bound_port: int) -> None:
+    logger.info("Listening on %s:%d", bound_host, bound_port)
+    logger.info("Clients connect to %s", run_options.client_url(bound_host, bound_port))
+    if not run_options.is_loopback(bound_host):
+        logger.warning(
+            "Listening on %s:%d without authentication: anyone who can reach this host on "
+            "the network can read, change and delete every workflow. Use --host 127.0.0.1 "
+            "(the default) unless remote workers need the server; authentication is coming "
+            "in a later release.",
+            bound_host, bound_port,
+        )  # fmt: skip
+
+
+def _serve(settings: Settings, sock: socket.socket, level: int, ready: Callable[[], None]) -> bool:
+    """Load the web stack and serve until a shutdown signal; False if start-up failed.
+
+    Start-up creates about a million objects that live as long as the server, so the
+    cyclic garbage collector would only walk them again and again (a tenth of the
+    start-up time): it is off until the app has started, then they are frozen out of its
+    reach."""
+
+    def started() -> None:
+        gc.freeze()
+        gc.enable()
+        ready()
+
+    gc.disable()
+    try:
+        from torc_server import serve  # the web stack takes most of a second to import
+
+        return serve.serve(settings, sock, level, started)
+    except SystemExit as stop:  # a shutdown signal; uvicorn has shut down gracefully
+        return stop.code in (0, None)
+    finally:
+        gc.enable()
+
+
+def _quick_exit() -> NoReturn:
+    """Exit 0 without tearing the interpreter down module by module, which takes longer
+    than the graceful shutdown itself: the database is closed and the logs are flushed."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _noop() -> None:
@@ -192,7 +288,7 @@ def export_command(
     workflow_ids: Annotated[
         list[int] | None, typer.Argument(help="Keep only these workflow IDs.", min=1)
     ] = None,
-    database: Database = "torc.db",
+    database: Annotated[str, DATABASE_OPTION] = "torc.db",
     user: Annotated[
         list[str] | None, typer.Option(help="Keep only workflows of this user (repeatable).")
     ] = None,
@@ -240,32 +336,50 @@ def export_command(
 @service_app.command("install")
 def service_install(
     user: UserScope = False,
-    host: Host = "0.0.0.0",
-    port: Port = 8080,
+    host: Host = None,
+    port: Port = None,
     database: Annotated[
         str | None,
         typer.Option("--database", "-d", help="[default: ~/.torc/torc.db or /var/lib/torc]"),
     ] = None,
-    completion_check_interval_secs: Interval = 30.0,
-    threads: Threads = 4,
+    completion_check_interval_secs: Interval = None,
+    threads: Threads = None,
     log_level: Level = None,
     log_dir: Annotated[
         Path | None, typer.Option(help="[default: ~/.torc/logs or /var/log/torc]")
     ] = None,
-    json_logs: JsonLogs = False,
+    json_logs: JsonLogs = None,
 ) -> None:
-    """Write the systemd unit for ``torc-server run`` with these options and enable it."""
+    """Write the systemd unit for ``torc-server run`` with these options and enable it.
+
+    The service listens on 0.0.0.0:8080 with 4 threads unless told otherwise."""
     scope = service.ServiceScope(user)
+    try:
+        bind_host, bind_port = run_options.listen_on(
+            {"url": host or SERVICE_HOST, "port": port}, config_files.ServerConfig()
+        )
+    except ValueError as exc:
+        usage_error(str(exc))
     database = database or scope.default_database
     local = sqlite_files.local_path(database)
+    interval = (
+        completion_check_interval_secs or run_options.DEFAULTS["completion_check_interval_secs"]
+    )
     run_args = [
-        "--host", host, "--port", str(port), "--database", str(local) if local else database,
+        "--host", bind_host, "--port", str(bind_port),
+        "--database", str(local) if local else database,
         "--log-dir", str((log_dir or scope.default_log_dir).expanduser().absolute()),
-        "--completion-check-interval-secs", f"{completion_check_interval_secs:g}",
-        "--threads", str(threads),
+        "--completion-check-interval-secs", f"{interval:g}",
+        "--threads", str(threads or SERVICE_THREADS),
         *(["--log-level", log_level.value] if log_level else []),
         *(["--json-logs"] if json_logs else []),
     ]  # fmt: skip
+    if not run_options.is_loopback(bind_host):
+        typer.echo(
+            f"warning: the service listens on {bind_host} without authentication, reachable "
+            "by anyone on the network; reinstall with --host 127.0.0.1 to keep it local",
+            err=True,
+        )
     try:
         path = service.install(scope, run_args)
     except service.ServiceError as exc:

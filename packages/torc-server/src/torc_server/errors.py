@@ -1,7 +1,8 @@
 """One error shape for every 4xx/5xx answer: the contract's ``ErrorResponse``.
 
-Handlers raise :class:`TorcError` (or a subclass); validation failures from FastAPI are
-rewritten to name the offending field. Nothing reaches the client as a bare traceback.
+Handlers raise :class:`TorcError` (or a subclass); request bodies are validated in
+:mod:`dispatch`, which names the offending field. Nothing reaches the client as a bare
+traceback.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 logger = logging.getLogger(__name__)
 
@@ -65,37 +66,25 @@ def error_body(status: int, kind: str, message: str) -> dict[str, Any]:
     return {"error": kind, "errorMessage": message, "code": status}
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or "request body"
+async def torc_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TorcError)
+    return JSONResponse(error_body(exc.status_code, exc.kind, exc.message), exc.status_code)
 
 
-def describe_validation_error(exc: RequestValidationError) -> str:
-    problems = []
-    for err in exc.errors()[:5]:
-        where = err.get("loc", ())
-        source = where[0] if where else "body"
-        problems.append(f"{source} field '{_field_path(tuple(where))}': {err.get('msg')}")
-    return "; ".join(problems)
+async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = KINDS.get(exc.status_code, "HTTPError")
+    return JSONResponse(
+        error_body(exc.status_code, kind, str(exc.detail)), exc.status_code, headers=exc.headers
+    )
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(TorcError)
-    async def torc_error(_: Request, exc: TorcError) -> JSONResponse:
-        return JSONResponse(error_body(exc.status_code, exc.kind, exc.message), exc.status_code)
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body(500, "InternalError", f"{type(exc).__name__}: {exc}"), 500)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(error_body(422, KINDS[422], describe_validation_error(exc)), 422)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = KINDS.get(exc.status_code, "HTTPError")
-        return JSONResponse(
-            error_body(exc.status_code, kind, str(exc.detail)), exc.status_code, headers=exc.headers
-        )
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body(500, "InternalError", f"{type(exc).__name__}: {exc}"), 500)
+def install_error_handlers(app: Starlette) -> None:
+    app.add_exception_handler(TorcError, torc_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)

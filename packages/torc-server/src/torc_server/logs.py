@@ -69,9 +69,12 @@ def rust_log_level(value: str) -> LogLevel | None:
     return None
 
 
-def default_level(environ: Mapping[str, str] = os.environ) -> LogLevel:
+def default_level(
+    environ: Mapping[str, str] = os.environ, fallback: LogLevel = LogLevel.info
+) -> LogLevel:
     """``TORC_LOG_LEVEL``, else ``TORC_SERVER__LOG_LEVEL``, else a plain ``RUST_LOG``,
-    else info. A TORC_* variable naming no level is an error the operator must fix."""
+    else ``fallback`` (a config file's level, or info). A TORC_* variable naming no level
+    is an error the operator must fix."""
     for name in ("TORC_LOG_LEVEL", "TORC_SERVER__LOG_LEVEL"):
         if value := environ.get(name):
             level = parse_level(value)
@@ -79,7 +82,7 @@ def default_level(environ: Mapping[str, str] = os.environ) -> LogLevel:
                 choices = ", ".join(LogLevel)
                 raise ValueError(f"{name}={value!r} is not a log level ({choices})")
             return level
-    return rust_log_level(environ.get("RUST_LOG", "")) or LogLevel.info
+    return rust_log_level(environ.get("RUST_LOG", "")) or fallback
 
 
 class TextFormatter(logging.Formatter):

@@ -1,15 +1,15 @@
-"""Serving the app with uvicorn on a socket bound beforehand.
+"""Serving the app with uvicorn on a socket bound beforehand (see :mod:`listen`).
 
-Binding first lets ``--port 0`` report the port the OS picked, and lets a daemon report
-a busy port on the terminal before it detaches. uvicorn shuts down gracefully on
-SIGTERM/SIGINT (the app's lifespan then stops the unblocker and closes the database);
-this module makes such a shutdown exit with status 0 rather than die of the signal.
+uvicorn shuts down gracefully on SIGTERM/SIGINT (the app's lifespan then stops the
+unblocker and closes the database) and then re-raises the signal, which
+:mod:`listen`'s handlers turn into exit status 0.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import signal
 import socket
 from collections.abc import Callable
 from types import FrameType
@@ -17,47 +17,37 @@ from types import FrameType
 import uvicorn
 
 from torc_server.app import create_app
-from torc_server.context import Settings
-
-STARTUP_FAILED = 3
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket; connections queue until uvicorn starts accepting."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+from torc_server.settings import Settings
 
 
 class ReportingServer(uvicorn.Server):
-    """A uvicorn server that calls ``on_started`` once the app's startup succeeded."""
+    """A uvicorn server that calls ``on_started`` once the app's startup succeeded, and
+    begins shutting down as soon as a signal arrives instead of at its next 0.1 s tick."""
 
     def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
         super().__init__(config)
         self.on_started = on_started
+        self._signalled: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if not self.should_exit:
             self.on_started()
 
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._signalled = asyncio.Event()
+        counter = 0
+        while not await self.on_tick(counter):  # uvicorn's loop, woken by a signal
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._signalled.wait(), 0.1)
 
-def _exit_cleanly(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(0)
-
-
-def exit_cleanly_on_shutdown_signals() -> None:
-    """Exit 0 on SIGTERM/SIGINT: before uvicorn runs there is nothing to clean up, and
-    uvicorn re-raises the signal (to these handlers) once it has shut down gracefully."""
-    for shutdown_signal in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(shutdown_signal, _exit_cleanly)
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        if self._loop is not None and self._signalled is not None:
+            self._loop.call_soon_threadsafe(self._signalled.set)
 
 
 def serve(

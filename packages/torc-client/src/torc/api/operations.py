@@ -706,6 +706,14 @@ class TorcApi(BaseApi):
         """
         return self._call("GET", "/files/{id}", path={"id": id}, response=models.FileModel)
 
+    def get_health(self) -> models.HealthResponse:
+        """Health check for compute nodes and load balancers: ok when the server is up and its
+        database answers a trivial query; 503 with an error when the database does not.
+
+        ``GET /health`` (torc extension)
+        """
+        return self._call("GET", "/health", response=models.HealthResponse)
+
     def get_job(self, id: int) -> models.JobModel:
         """Fetch one job by ID.
 

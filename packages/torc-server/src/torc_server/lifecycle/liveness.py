@@ -20,9 +20,9 @@ from sqlalchemy import Connection
 
 from torc_server.db.sql import sql
 from torc_server.lifecycle import events
+from torc_server.settings import DEFAULT_RUNNER_TIMEOUT as DEFAULT_TIMEOUT
 
 logger = logging.getLogger(__name__)
-DEFAULT_TIMEOUT = 120.0
 HOST = socket.gethostname()
 
 
