@@ -138,14 +138,15 @@ DEFAULTS = {
     ("job-dependencies job-job", "limit"): 10000,
 }
 ROOT: Any = typer.main.get_command(app)
+CTX = typer.Context(ROOT)  # groups load their subcommands (lazily) through a context
 
 
 def leaves(command: Any, path: list[str]) -> list[str]:
-    subcommands = getattr(command, "commands", None)
-    if not subcommands:
+    if not hasattr(command, "list_commands"):
         return [" ".join(path)]
     found = []
-    for name, sub in subcommands.items():
+    for name in command.list_commands(CTX):
+        sub = command.get_command(CTX, name)
         if not sub.hidden:
             found += leaves(sub, [*path, name])
     return found
@@ -154,11 +155,11 @@ def leaves(command: Any, path: list[str]) -> list[str]:
 def command_at(path: str) -> Any:
     command = ROOT
     for name in path.split():
-        command = command.commands[name]
+        command = command.get_command(CTX, name)
     return command
 
 
-LEAVES = [leaf for group in GROUPS for leaf in leaves(ROOT.commands[group], [group])]
+LEAVES = [leaf for group in GROUPS for leaf in leaves(command_at(group), [group])]
 LEAVES.append("completions")
 
 

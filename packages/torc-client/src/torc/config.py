@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from torc.api import DEFAULT_URL
-
+DEFAULT_URL = "http://localhost:8080/torc-service/v1"
 DEFAULTS: dict[str, Any] = {
     "client": {
         "api_url": DEFAULT_URL,

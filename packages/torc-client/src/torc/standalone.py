@@ -5,10 +5,17 @@ port with ``./torc_output/torc.db`` (or ``--db``), runs the command against it a
 it. With ``--in-memory`` the server keeps the database in RAM and writes it to the db
 path right before it stops (and every ``--snapshot-interval-seconds``), using the
 server's SIGUSR1 snapshot.
+
+The server starts first and boots (imports, migrations) while the command imports and
+reads its spec; the first request that needs it waits for its port. It runs in a session
+of its own, so the terminal's Ctrl-C reaches only the command, which reports its jobs to
+the still-running server before stopping it; it dies with the command (Linux's parent
+death signal) if the command is killed outright.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
@@ -52,7 +59,13 @@ class StandaloneServer:
         self._stop = threading.Event()
         self._snapshots: threading.Thread | None = None
 
-    def start(self) -> str:
+    @property
+    def options(self) -> tuple[Path, bool, float | None]:
+        """What makes two servers the same: database, RAM or not, snapshot interval."""
+        return (self.db, self.in_memory, self.snapshot_interval)
+
+    def start(self) -> None:
+        """Launch the server; :meth:`wait_url` waits until it listens."""
         self.db.parent.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         if self.in_memory:
@@ -72,11 +85,24 @@ class StandaloneServer:
             "--log-level",
             "warn",
         ]
-        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-        assert self.proc.stdout is not None
+        self.proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+
+    def wait_url(self) -> str:
+        """The server's URL, once it listens (requests queue until its app is ready)."""
+        if self.url:
+            return self.url
+        assert self.proc is not None and self.proc.stdout is not None, "start() comes first"
         line = self.proc.stdout.readline().strip()
         if not line.startswith("TORC_SERVER_PORT="):
             self.proc.kill()
+            self.proc.wait()
             raise StandaloneError(
                 f"torc-server did not start (database {self.db}); see its output above"
             )
@@ -84,7 +110,7 @@ class StandaloneServer:
         if self.in_memory and self.snapshot_interval:
             self._snapshots = threading.Thread(target=self._periodic, daemon=True)
             self._snapshots.start()
-        logger.info("standalone torc-server at %s (database %s)", self.url, self.db)
+        logger.debug("standalone torc-server at %s (database %s)", self.url, self.db)
         return self.url
 
     def snapshot(self, timeout: float = 600.0) -> None:
@@ -112,11 +138,13 @@ class StandaloneServer:
                 logger.warning("%s", exc)
 
     def stop(self) -> None:
+        """SIGTERM and wait for the exit: the server shuts down gracefully (closing the
+        database) and needs no more than that; a server that hangs is killed."""
         self._stop.set()
         if self.proc is None or self.proc.poll() is not None:
             return
         try:
-            if self.in_memory:
+            if self.in_memory and self.url:
                 self.snapshot()
         finally:
             self.proc.terminate()
@@ -124,3 +152,13 @@ class StandaloneServer:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the server's process before exec: SIGTERM it when the command dies (Linux)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

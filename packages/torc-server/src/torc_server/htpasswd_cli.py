@@ -15,6 +15,7 @@ app = typer.Typer(
     help="Manage torc users in an htpasswd file (bcrypt hashes).",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # help shown verbatim: brackets are text, not markup
 )
 
 CostOption = Annotated[int, typer.Option("--cost", help="bcrypt cost factor (4-31).")]

@@ -15,31 +15,28 @@ it succeeds once the storage is back. When ``retry_timeout`` runs out, the
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import os
+import socket
+import ssl
 import time
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-DEFAULT_URL = "http://localhost:8080/torc-service/v1"
+from torc.config import DEFAULT_URL
+from torc.errors import ApiError, ServerUnreachable
+from torc.user import login_name
+
+__all__ = ["DEFAULT_URL", "ApiError", "BaseApi", "ServerUnreachable"]
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 RETRYABLE_ERRORS = (httpx.TransportError,)
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """The server refused a request; carries its status code and error message."""
-
-    def __init__(self, status_code: int, message: str, body: Any = None) -> None:
-        super().__init__(f"HTTP {status_code}: {message}")
-        self.status_code = status_code
-        self.message = message
-        self.body = body
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -83,11 +80,28 @@ def error_message(response: httpx.Response) -> tuple[str, Any]:
     return str(body), body
 
 
+@functools.cache
+def _verifying_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()
+
+
+def tls_context(url: str) -> ssl.SSLContext:
+    """The default verifying context for HTTPS, loaded once per process (reading the
+    certificate store takes 50 ms). Plain HTTP never uses TLS: it gets a context that
+    trusts nothing, which costs nothing to make."""
+    if url.startswith("https:"):
+        return _verifying_context()
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 class BaseApi:
     """Holds one pooled ``httpx.Client``; the generated :class:`TorcApi` adds the operations.
 
     Arguments left as ``None`` come from ``TORC_API_URL``, ``TORC_USERNAME`` and
-    ``TORC_PASSWORD``.
+    ``TORC_PASSWORD``; a password without a username is the login name's (as in the
+    original, whose users set only ``TORC_PASSWORD``). Job runners keep the long
+    ``retry_timeout``; an interactive caller passes ``retry_timeout=0`` to hear at once
+    that the server is unreachable.
     """
 
     def __init__(
@@ -97,26 +111,31 @@ class BaseApi:
         password: str | None = None,
         *,
         timeout: float = 120.0,
+        connect_timeout: float = 10.0,
         retry_timeout: float = 600.0,
         max_backoff: float = 10.0,
     ) -> None:
         self.url = (url or os.environ.get("TORC_API_URL") or DEFAULT_URL).rstrip("/")
         username = username or os.environ.get("TORC_USERNAME")
         password = password if password is not None else os.environ.get("TORC_PASSWORD")
+        if password is not None and not username:
+            username = login_name()
         auth = httpx.BasicAuth(username, password or "") if username else None
+        self.username = username
         self.retry_timeout = retry_timeout
         self.max_backoff = max_backoff
         self._http = httpx.Client(
             base_url=self.url,
             auth=auth,
-            timeout=httpx.Timeout(timeout, connect=10.0),
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
             headers={"Accept": "application/json"},
+            verify=tls_context(self.url),
         )
 
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> BaseApi:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -161,11 +180,34 @@ class BaseApi:
                     return reply
                 problem = f"HTTP {reply.status_code}: {error_message(reply)[0]}"
             except RETRYABLE_ERRORS as exc:
-                problem = f"{type(exc).__name__}: {exc}"
+                problem = unreachable_cause(exc)
             if time.monotonic() + delay > deadline:
                 if reply is not None:
                     return reply  # the caller raises ApiError with the server's own answer
-                raise ApiError(503, f"torc server at {self.url} unavailable: {problem}")
+                raise ServerUnreachable(self.url, problem)
             logger.warning("%s %s failed (%s); retrying in %.1f s", method, url, problem, delay)
             time.sleep(delay)
             delay = min(delay * 2, self.max_backoff)
+
+
+DNS_HINTS = ("Name or service not known", "nodename nor servname", "name resolution")
+
+
+def unreachable_cause(exc: httpx.TransportError) -> str:
+    """What kept a request from the server, in words; the exception chain names it."""
+    chain: list[BaseException] = [exc]
+    while (link := chain[-1].__cause__ or chain[-1].__context__) and len(chain) < 10:
+        chain.append(link)
+    text = " ".join(str(item) for item in chain)
+    if isinstance(exc, httpx.TimeoutException):
+        waited = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "waiting for an answer"
+        return f"timed out {waited}"
+    if any(isinstance(item, ConnectionRefusedError) for item in chain) or "refused" in text:
+        return "connection refused (nothing listens on that port)"
+    if any(isinstance(item, socket.gaierror) for item in chain) or any(
+        hint in text for hint in DNS_HINTS
+    ):
+        return "DNS lookup failed (unknown host name)"
+    if any(isinstance(item, ssl.SSLError) for item in chain) or "SSL" in text:
+        return f"TLS error ({exc})"
+    return f"{type(exc).__name__}: {exc}"

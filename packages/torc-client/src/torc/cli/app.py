@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,48 +12,49 @@ from typing import Annotated
 import typer
 
 import torc
-from torc.api import ApiError
-from torc.cli import (
-    completions,
-    compute_nodes,
-    config_cmd,
-    events,
-    files,
-    job_dependencies,
-    jobs,
-    logs_cmd,
-    plot_cmd,
-    reports,
-    resource_requirements,
-    results,
-    run_cmd,
-    user_data,
-    workflows,
-)
+from torc.cli import completions, plot_cmd, run_cmd
 from torc.cli.common import CliContext, CliError, OutputFormat
+from torc.cli.groups import LazyGroup
 from torc.config import DEFAULTS, Config, ConfigError, load_config
+from torc.errors import ApiError
 from torc.standalone import StandaloneError, StandaloneServer
+from torc.user import login_name
+
+
+class RootGroup(LazyGroup):
+    """The command groups, imported when used (see :mod:`torc.cli.groups`)."""
+
+    lazy = {
+        "config": ("torc.cli.config_cmd", "Manage configuration files and settings."),
+        "workflows": ("torc.cli.workflows", "Workflow management commands."),
+        "compute-nodes": ("torc.cli.compute_nodes", "Compute node management commands."),
+        "files": ("torc.cli.files", "File management commands."),
+        "jobs": ("torc.cli.jobs", "Job management commands."),
+        "job-dependencies": (
+            "torc.cli.job_dependencies",
+            "Job dependency and relationship queries.",
+        ),
+        "resource-requirements": (
+            "torc.cli.resource_requirements",
+            "Resource requirements management commands.",
+        ),
+        "events": ("torc.cli.events", "Event management commands."),
+        "results": ("torc.cli.results", "Result management commands."),
+        "user-data": ("torc.cli.user_data", "User data management commands."),
+        "reports": ("torc.cli.reports", "Generate reports and analytics."),
+        "logs": ("torc.cli.logs_cmd", "Bundle and analyze workflow logs."),
+    }
+
 
 app = typer.Typer(
+    cls=RootGroup,
     help="Torc workflow orchestration system.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(workflows.app, name="workflows")
-workflows.app.command("run")(run_cmd.workflows_run)
-app.add_typer(compute_nodes.app, name="compute-nodes")
-app.add_typer(files.app, name="files")
-app.add_typer(jobs.app, name="jobs")
-app.add_typer(job_dependencies.app, name="job-dependencies")
-app.add_typer(resource_requirements.app, name="resource-requirements")
-app.add_typer(events.app, name="events")
-app.add_typer(results.app, name="results")
-app.add_typer(user_data.app, name="user-data")
-app.add_typer(reports.app, name="reports")
-app.add_typer(logs_cmd.app, name="logs")
 app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
 app.command("exec")(run_cmd.exec_commands)
@@ -142,26 +144,32 @@ def root(
     username = username or config.get("client.username")
     if username and password is None:
         password = typer.prompt(f"Password for '{username}'", hide_input=True)
+    elif password is not None and not username:  # the original's users set only a password
+        username = login_name()
     if in_memory and ctx.invoked_subcommand not in IN_MEMORY_COMMANDS:
         raise CliError(
             "--in-memory works only with run and exec: any other command would save an empty "
             "database over the existing one and destroy its data"
         )
-    if standalone or in_memory:
+    early, server = ctx.obj, None  # main() may have started the server already
+    if standalone or in_memory:  # first: the server boots while the command gets ready
         server = StandaloneServer(
             db, in_memory=in_memory, snapshot_interval=snapshot_interval_seconds
         )
-        try:
-            url = server.start()
-        except StandaloneError as exc:
-            raise CliError(str(exc)) from None
+        if isinstance(early, StandaloneServer) and early.options == server.options:
+            server, early = early, None
+        else:
+            server.start()
         ctx.call_on_close(server.stop)
+    if isinstance(early, StandaloneServer):
+        early.stop()
     ctx.obj = CliContext(
         url=url or config.get("client.api_url"),
         username=username,
         password=password,
         format=output_format or OutputFormat(config.get("client.format")),
         config=config,
+        server=server,
     )
 
 
@@ -204,11 +212,56 @@ def hoist_format(argv: list[str]) -> list[str]:
     return argv
 
 
-def main() -> None:
-    debug = "debug" in sys.argv or "trace" in sys.argv
+def early_server(argv: list[str]) -> StandaloneServer | None:
+    """The private server of ``torc -s <command>``, started before typer parses anything.
+
+    The server takes about a second to boot, and parsing alone imports pydantic (0.1 s)
+    before the root callback runs: started here, it boots meanwhile. Only the root
+    options are read, and nothing starts when help or the version is asked for; the root
+    callback adopts this server if its options agree and otherwise stops it.
+    """
+    if not command_words(argv) or {"-h", "--help", "-V", "--version"} & set(argv):
+        return None
+    options: dict[str, str | bool] = {}
+    words = iter(argv)
+    for arg in words:
+        name, _, value = arg.partition("=")
+        if name in ("-s", "--standalone", "--in-memory"):
+            options[name] = True
+        elif name in ROOT_VALUED:
+            options[name] = value or next(words, "")
+        elif not arg.startswith("-"):
+            break  # the command: what follows is its own
+    if not ({"-s", "--standalone", "--in-memory"} & set(options)):
+        return None
     try:
-        app(args=hoist_format(sys.argv[1:]), prog_name="torc", standalone_mode=True)
-    except (CliError, ApiError, ConfigError) as exc:
+        db = options.get("--db")
+        interval = options.get("--snapshot-interval-seconds")
+        server = StandaloneServer(
+            Path(db) if isinstance(db, str) else None,
+            in_memory="--in-memory" in options,
+            snapshot_interval=float(interval) if isinstance(interval, str) else None,
+        )
+        server.start()
+    except (ValueError, StandaloneError, OSError):
+        return None  # the root callback reports what is wrong
+    return server
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    # SIGTERM cleans up as Ctrl-C does: a partly created workflow is deleted, the private
+    # server stopped (job runners handle both signals themselves while they run).
+    signal.signal(signal.SIGTERM, _interrupt)
+    debug = "debug" in sys.argv or "trace" in sys.argv
+    argv = hoist_format(sys.argv[1:])
+    early = early_server(argv)
+    try:
+        app(args=argv, prog_name="torc", standalone_mode=True, obj=early)
+    except (CliError, ApiError, ConfigError, StandaloneError) as exc:
         if debug:
             logging.exception("details")
         message = exc.message if isinstance(exc, ApiError) else str(exc)
@@ -216,3 +269,6 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        if early is not None:
+            early.stop()  # no-op if the command used and stopped it

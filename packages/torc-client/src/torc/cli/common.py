@@ -4,6 +4,9 @@ and user errors.
 Commands stay thin: they parse flags, call the client library and hand the result to
 :func:`emit`. A user error raises :class:`CliError`; ``main`` prints it on one line and
 exits 1 (``--log-level debug`` adds the traceback).
+
+The API client, pydantic and rich load when a command first uses them: ``torc --help``
+and the start of ``torc -s run`` (which boots the private server meanwhile) stay quick.
 """
 
 from __future__ import annotations
@@ -14,18 +17,20 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from torc.api import TorcApi
 from torc.config import Config
 from torc.paging import fetch_all as fetch_all  # re-exported for commands
 from torc.paging import fetch_range as fetch_range
+from torc.user import login_name
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from torc.api import TorcApi
+    from torc.standalone import StandaloneServer
 
 
 class OutputFormat(StrEnum):
@@ -37,22 +42,46 @@ class CliError(Exception):
     """A problem the user can fix; printed without a traceback."""
 
 
+INTERACTIVE_CONNECT_TIMEOUT = 4.0
+"""Seconds an interactive command waits to connect before it says the server is
+unreachable (a command must fail within 5 s)."""
+
+
 @dataclass
 class CliContext:
-    """Resolved global options, shared by all subcommands through ``ctx.obj``."""
+    """Resolved global options, shared by all subcommands through ``ctx.obj``.
+
+    ``server`` is the private server of standalone mode: it boots while the command
+    imports and reads its input, and its URL is known once it listens.
+    """
 
     url: str
     username: str | None
     password: str | None
     format: OutputFormat
     config: Config
-    _api: TorcApi | None = field(default=None, repr=False)
+    server: StandaloneServer | None = None
+    _clients: dict[bool, TorcApi] = field(default_factory=dict, repr=False)
 
     @property
     def api(self) -> TorcApi:
-        if self._api is None:
-            self._api = TorcApi(self.url, self.username, self.password)
-        return self._api
+        """The client of interactive commands: an unreachable server is an error at once."""
+        return self._client(runner=False)
+
+    @property
+    def runner_api(self) -> TorcApi:
+        """The client of job runners: it retries for minutes, riding out server restarts."""
+        return self._client(runner=True)
+
+    def _client(self, *, runner: bool) -> TorcApi:
+        if runner not in self._clients:
+            from torc.api import TorcApi
+
+            url = self.server.wait_url() if self.server is not None else self.url
+            fail_fast = {"retry_timeout": 0.0, "connect_timeout": INTERACTIVE_CONNECT_TIMEOUT}
+            options = {} if runner else fail_fast
+            self._clients[runner] = TorcApi(url, self.username, self.password, **options)
+        return self._clients[runner]
 
     @property
     def json(self) -> bool:
@@ -66,11 +95,14 @@ def cli(ctx: typer.Context) -> CliContext:
 
 
 def current_user() -> str:
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    """The owner of new workflows and the default ``--user`` filter: the login name."""
+    return login_name()
 
 
 def plain(value: Any) -> Any:
     """JSON-ready data from models, lists of models and dicts of them."""
+    from pydantic import BaseModel
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True)
     if isinstance(value, dict):
@@ -115,6 +147,8 @@ def header(column: str) -> str:
 def console() -> Console:
     """Rich output that never truncates in a pipe: off a terminal, tables take the width
     they need (unless COLUMNS says otherwise); on one, they fit the terminal."""
+    from rich.console import Console
+
     if sys.stdout.isatty() or "COLUMNS" in os.environ:
         return Console()
     return Console(width=100_000)
@@ -122,6 +156,9 @@ def console() -> Console:
 
 def print_table(rows: Iterable[Any], columns: Sequence[str], *, title: str | None = None) -> None:
     """Cells are plain text: a command such as ``echo [x]`` must not be read as markup."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(header(column))
@@ -133,6 +170,9 @@ def print_table(rows: Iterable[Any], columns: Sequence[str], *, title: str | Non
 
 def print_record(record: Any) -> None:
     """One record as a two-column table (field, value); unset fields are left out."""
+    from rich.table import Table
+    from rich.text import Text
+
     data = plain(record)
     table = Table(show_header=False)
     table.add_column("Field", style="bold")

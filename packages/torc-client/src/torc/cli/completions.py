@@ -45,20 +45,23 @@ def _candidates(ctx: Any, command: Any) -> list[tuple[str, str]]:
             continue
         help_text = (getattr(param, "help", None) or "").split("\n")[0]
         found += [(name, help_text) for name in [*param.opts, *param.secondary_opts]]
-    if isinstance(command, TyperGroup):
-        for name, sub in sorted(command.commands.items()):
-            if not sub.hidden:
-                found.append((name, sub.get_short_help_str(limit=80)))
+    found += [(name, sub.get_short_help_str(limit=80)) for name, sub in _subcommands(ctx, command)]
     return found
+
+
+def _subcommands(ctx: Any, command: Any) -> list[tuple[str, Any]]:
+    """The visible subcommands of a group (loading lazy ones), by name; none for a leaf."""
+    if not isinstance(command, TyperGroup):
+        return []
+    found = [(name, command.get_command(ctx, name)) for name in sorted(command.list_commands(ctx))]
+    return [(name, sub) for name, sub in found if sub is not None and not sub.hidden]
 
 
 def _paths(ctx: Any, command: Any, path: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every command path (``torc;workflows;list``) with its candidates, depth first."""
     table = [(path, _candidates(ctx, command))]
-    if isinstance(command, TyperGroup):
-        for name, sub in sorted(command.commands.items()):
-            if not sub.hidden:
-                table += _paths(ctx, sub, f"{path};{name}")
+    for name, sub in _subcommands(ctx, command):
+        table += _paths(ctx, sub, f"{path};{name}")
     return table
 
 

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from torc.api import TorcApi
+from torc.cli.groups import new_group
 from torc.cli.records import add_get, add_list
 
-app = typer.Typer(help="Compute node management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "hostname", "compute_node_type", "num_cpus", "memory_gb", "num_gpus"]
 COLUMNS += ["is_active", "start_time", "duration_seconds"]
 

@@ -11,9 +11,10 @@ import tomli_w
 import typer
 
 from torc.cli.common import CliError, cli, print_table
+from torc.cli.groups import new_group
 from torc.config import ConfigError, config_paths, default_toml, load_config
 
-app = typer.Typer(help="Manage configuration files and settings.", no_args_is_help=True)
+app = new_group()
 
 
 class ShowFormat(StrEnum):

@@ -11,10 +11,11 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import CliError, choose_workflow, cli, emit, parse_json_option
+from torc.cli.groups import new_group
 from torc.cli.records import WorkflowIdArg, add_delete, add_list
 from torc.events import event_line, event_time, follow_events, latest_event
 
-app = typer.Typer(help="Event management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "time", "category", "message"]
 Category = Annotated[
     str | None, typer.Option("--category", "-c", help="Only events of this category.")

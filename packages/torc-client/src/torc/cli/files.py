@@ -10,6 +10,7 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import choose_workflow, cli, emit, fetch_all
+from torc.cli.groups import new_group
 from torc.cli.records import (
     NewName,
     WorkflowIdArg,
@@ -21,7 +22,7 @@ from torc.cli.records import (
     show_list,
 )
 
-app = typer.Typer(help="File management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "name", "path", "st_mtime"]
 
 

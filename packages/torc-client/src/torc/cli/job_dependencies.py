@@ -3,12 +3,11 @@ the files and user data they exchange."""
 
 from __future__ import annotations
 
-import typer
-
 from torc.api import TorcApi
+from torc.cli.groups import new_group
 from torc.cli.records import add_list
 
-app = typer.Typer(help="Job dependency and relationship queries.", no_args_is_help=True)
+app = new_group()
 
 add_list(
     app,

@@ -10,6 +10,7 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import CliError, choose_workflow, cli, emit, fetch_all
+from torc.cli.groups import new_group
 from torc.cli.records import (
     NewName,
     RequiredWorkflowIdArg,
@@ -25,7 +26,7 @@ from torc.cli.records import (
 )
 from torc.jobs_from_file import create_jobs_from_commands, read_commands
 
-app = typer.Typer(help="Job management commands.", no_args_is_help=True)
+app = new_group()
 
 COLUMNS = ["id", "name", "status", "command"]
 RELATIONSHIPS = [

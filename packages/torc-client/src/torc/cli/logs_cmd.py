@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from torc.cli.common import CliError, choose_workflow, cli, emit, plain
+from torc.cli.groups import new_group
 from torc.logs import analysis as log_analysis
 from torc.logs import bundle as log_bundle
 
-app = typer.Typer(help="Bundle and analyze workflow logs.", no_args_is_help=True)
+app = new_group()
 
 
 @app.command("bundle")

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from torc.cli.common import choose_workflow, cli, emit, print_json, print_table
+from torc.cli.groups import new_group
 from torc.cli.records import WorkflowIdArg, user_errors
 from torc.reports.results import check_utilization, results_report, summary_text, workflow_summary
 
-app = typer.Typer(help="Generate reports and analytics.", no_args_is_help=True)
+app = new_group()
 USAGE_COLUMNS = ["job_id", "job_name", "resource_type", "specified", "peak_used"]
 USAGE_COLUMNS += ["over_utilization"]
 

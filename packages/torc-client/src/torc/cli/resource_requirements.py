@@ -10,6 +10,7 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import choose_workflow, cli, emit
+from torc.cli.groups import new_group
 from torc.cli.records import (
     NewName,
     WorkflowIdArg,
@@ -20,7 +21,7 @@ from torc.cli.records import (
     created_text,
 )
 
-app = typer.Typer(help="Resource requirements management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "name", "num_cpus", "num_gpus", "num_nodes", "memory", "runtime"]
 Cpus = Annotated[int, typer.Option("--num-cpus", help="Number of CPUs.")]
 Gpus = Annotated[int, typer.Option("--num-gpus", help="Number of GPUs.")]

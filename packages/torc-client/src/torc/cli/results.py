@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer
-
 import torc_models as m
 from torc.api import TorcApi
+from torc.cli.groups import new_group
 from torc.cli.records import add_delete, add_get, add_list, option
 from torc.reports.results import result_rows
 
-app = typer.Typer(help="Result management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "job_id", "wf_id", "run_id", "return_code", "exec_time", "peak_mem"]
 COLUMNS += ["peak_cpu_%", "completion_time", "status"]
 

@@ -1,21 +1,21 @@
-"""Running workflows: ``torc run``, ``torc workflows run`` and ``torc exec``."""
+"""Running workflows: ``torc run``, ``torc workflows run`` and ``torc exec``.
+
+The runner, the spec loader and the models are imported inside the commands: with ``-s``
+the private server boots meanwhile, and ``torc --help`` does not load them at all.
+"""
 
 from __future__ import annotations
 
 import shlex
-import sys
-import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
-from rich.table import Table
 
-import torc_models as m
-from torc.api import TorcApi
 from torc.cli.common import CliError, cli, current_user, emit
-from torc.runner import JobRunner, RunnerOptions, RunSummary
+
+if TYPE_CHECKING:
+    from torc.api import TorcApi
 
 MaxParallel = Annotated[
     int | None,
@@ -27,47 +27,6 @@ NumGpus = Annotated[int | None, typer.Option("--num-gpus", help="GPUs (default: 
 PollInterval = Annotated[
     float | None, typer.Option("--poll-interval", "-p", help="Seconds between polls when idle.")
 ]
-
-
-class ProgressView:
-    """A live table on a terminal; otherwise a status line every few seconds."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.started = time.monotonic()
-        self.last_line = 0.0
-        self.live = (
-            Live(self._table(RunSummary(0), 0), refresh_per_second=4, transient=True)
-            if sys.stderr.isatty()
-            else None
-        )
-
-    def _table(self, summary: RunSummary, running: int) -> Table:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        done = summary.completed + summary.failed + summary.canceled + summary.terminated
-        table = Table(title="torc run", show_header=True)
-        for column in ("done", "failed", "running", "remaining", "jobs/s"):
-            table.add_column(column, justify="right")
-        table.add_row(
-            str(summary.completed),
-            str(summary.failed),
-            str(running),
-            str(max(0, self.total - done)),
-            f"{done / elapsed:.1f}",
-        )
-        return table
-
-    def update(self, summary: RunSummary, running: int) -> None:
-        if self.live is not None:
-            self.live.update(self._table(summary, running))
-        elif time.monotonic() - self.last_line >= 5:
-            self.last_line = time.monotonic()
-            done = summary.completed + summary.failed + summary.canceled + summary.terminated
-            typer.echo(
-                f"progress: {summary.completed} completed, {summary.failed} failed, "
-                f"{running} running, {max(0, self.total - done)} remaining",
-                err=True,
-            )
 
 
 def run_workflow(
@@ -83,8 +42,11 @@ def run_workflow(
     skip_checks: bool = False,
 ) -> None:
     """Initialize if needed, run until the workflow is done, print a summary."""
+    from torc.cli.progress import ProgressView
+    from torc.runner import JobRunner, RunnerOptions
+
     state = cli(ctx)
-    api, config = state.api, state.config
+    api, config = state.runner_api, state.config
     if api.is_workflow_uninitialized(workflow_id).is_uninitialized:
         if not skip_checks:
             check_required_files(api, workflow_id)
@@ -160,15 +122,13 @@ def run(
     if workflow_spec_or_id.isdigit():
         workflow_id = int(workflow_spec_or_id)
     else:
-        from torc.spec import SpecError, create_workflow_from_spec
+        from torc.spec import SpecError, create_workflow_from_spec, load_spec
 
         try:
             workflow_id = create_workflow_from_spec(
-                cli(ctx).api,
-                Path(workflow_spec_or_id),
-                user=current_user(),
-                skip_checks=skip_checks,
+                cli(ctx).api, spec, user=current_user(), skip_checks=skip_checks
             )
+            spec = load_spec(Path(workflow_spec_or_id))  # while a private server boots
         except SpecError as exc:
             raise CliError(str(exc)) from None
         typer.echo(f"Created workflow {workflow_id}", err=True)
@@ -238,6 +198,8 @@ def exec_commands(
             name=name, user=current_user(), description=f"torc exec of {len(lines)} commands"
         )
     )
+    import torc_models as m
+
     assert workflow.id is not None
     width = len(str(len(lines)))
     batch = [

@@ -10,6 +10,7 @@ import typer
 import torc_models as m
 from torc.api import TorcApi
 from torc.cli.common import choose_workflow, cli, emit, fetch_all, parse_json_option
+from torc.cli.groups import new_group
 from torc.cli.records import (
     NewName,
     RequiredWorkflowIdArg,
@@ -23,7 +24,7 @@ from torc.cli.records import (
     show_list,
 )
 
-app = typer.Typer(help="User data management commands.", no_args_is_help=True)
+app = new_group()
 COLUMNS = ["id", "name", "is_ephemeral", "data"]
 Data = Annotated[str | None, typer.Option("--data", "-d", help="The data as JSON.")]
 ConsumerJob = Annotated[

@@ -12,8 +12,9 @@ import typer
 
 import torc_models as m
 from torc.api import TorcApi
-from torc.cli import workflows_io, workflows_run
+from torc.cli import run_cmd, workflows_io, workflows_run
 from torc.cli.common import CliError, choose_workflow, cli, current_user, emit
+from torc.cli.groups import new_group
 from torc.cli.records import (
     WorkflowIdArg,
     add_list,
@@ -25,7 +26,7 @@ from torc.cli.records import (
 )
 from torc.workflow_ops import job_status_counts, set_archived
 
-app = typer.Typer(help="Workflow management commands.", no_args_is_help=True)
+app = new_group()
 
 COLUMNS = ["id", "name", "user", "description", "timestamp"]
 SUMMARY_FIELDS = [("ID", "id"), ("Name", "name"), ("User", "user"), ("Description", "description")]
@@ -241,3 +242,4 @@ def list_actions(
 
 for group in (workflows_io.commands, workflows_run.commands):
     app.registered_commands += group.registered_commands
+app.command("run")(run_cmd.workflows_run)
