@@ -246,10 +246,10 @@ def _announce(bound_host: str, bound_port: int) -> None:
 def _serve(settings: Settings, sock: socket.socket, level: int, ready: Callable[[], None]) -> bool:
     """Load the web stack and serve until a shutdown signal; False if start-up failed.
 
-    Start-up creates about a million objects that live as long as the server, so the
-    cyclic garbage collector would only walk them again and again (a tenth of the
-    start-up time): it is off until the app has started, then they are frozen out of its
-    reach."""
+    Start-up creates over a hundred thousand objects that live as long as the server, so
+    the cyclic garbage collector would only walk them again and again (a tenth of the
+    start-up time or more): it is off until the app has started, then they are frozen out
+    of its reach."""
 
     def started() -> None:
         gc.freeze()

@@ -1,144 +1,179 @@
-"""The database schema as SQLModel tables; Alembic migrations are checked against it.
+"""The database schema as SQLAlchemy Core tables; Alembic migrations are checked against it.
 
 Column names follow the API's field names so rows map onto wire models directly. Every
 per-workflow table cascades on ``workflow_id``: deleting a workflow deletes everything it
 owns. Job status is an INTEGER 0-10 (ADR 0003); JSON payloads are stored as TEXT.
+``default=`` values are filled in by SQLAlchemy on insert, not by the database.
+
+Plain Core tables (the server only ever uses ``METADATA``): declaring them as SQLModel
+classes cost an eighth of the server's start-up in ORM and pydantic machinery.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+METADATA = MetaData()
 
 
-def workflow_fk() -> Any:
-    return Field(
-        sa_column=Column(
-            Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False, index=True
-        )
+def table(name: str, *items: Any) -> Table:
+    return Table(name, METADATA, *items)
+
+
+def key() -> Column[Any]:
+    return Column("id", Integer, primary_key=True)
+
+
+def required(name: str, kind: Any, **options: Any) -> Column[Any]:
+    """A NOT NULL column; ``default=`` is what an insert that omits it stores."""
+    return Column(name, kind, nullable=False, **options)
+
+
+def optional(name: str, kind: Any) -> Column[Any]:
+    return Column(name, kind, nullable=True)
+
+
+def workflow_fk(*, index: bool = True, primary_key: bool = False) -> Column[Any]:
+    return Column(
+        "workflow_id",
+        Integer,
+        ForeignKey("workflow.id", ondelete="CASCADE"),
+        nullable=False,
+        index=index and not primary_key,
+        primary_key=primary_key,
     )
 
 
-def job_fk(*, primary_key: bool = False, index: bool = True) -> Any:
-    return Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("job.id", ondelete="CASCADE"),
-            nullable=False,
-            primary_key=primary_key,
-            index=index and not primary_key,
-        )
+def job_fk(name: str = "job_id", *, primary_key: bool = False) -> Column[Any]:
+    return Column(
+        name,
+        Integer,
+        ForeignKey("job.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=primary_key,
+        index=not primary_key,
     )
 
 
-def optional_fk(target: str) -> Any:
-    return Field(default=None, sa_column=Column(Integer, ForeignKey(target, ondelete="SET NULL")))
+def optional_fk(name: str, target: str) -> Column[Any]:
+    return Column(name, Integer, ForeignKey(target, ondelete="SET NULL"))
 
 
-class Workflow(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str
-    user: str = Field(index=True)
-    description: str | None = None
-    timestamp: str | None = None
-    project: str | None = None
-    metadata_: str | None = Field(default=None, sa_column=Column("metadata", Text, nullable=True))
-    compute_node_expiration_buffer_seconds: int | None = None
-    compute_node_ignore_workflow_completion: bool | None = None
-    compute_node_min_time_for_new_jobs_seconds: int | None = None
-    compute_node_wait_for_healthy_database_minutes: int | None = None
-    compute_node_wait_for_new_jobs_seconds: int | None = None
-    enable_ro_crate: bool | None = None
-    execution_config: str | None = None
-    resource_monitor_config: str | None = None
-    slurm_config: str | None = None
-    slurm_defaults: str | None = None
-    use_pending_failed: bool | None = None
+table(
+    "workflow",
+    key(),
+    required("name", String),
+    required("user", String, index=True),
+    optional("description", String),
+    optional("timestamp", String),
+    optional("project", String),
+    optional("metadata", Text),
+    optional("compute_node_expiration_buffer_seconds", Integer),
+    optional("compute_node_ignore_workflow_completion", Boolean),
+    optional("compute_node_min_time_for_new_jobs_seconds", Integer),
+    optional("compute_node_wait_for_healthy_database_minutes", Integer),
+    optional("compute_node_wait_for_new_jobs_seconds", Integer),
+    optional("enable_ro_crate", Boolean),
+    optional("execution_config", String),
+    optional("resource_monitor_config", String),
+    optional("slurm_config", String),
+    optional("slurm_defaults", String),
+    optional("use_pending_failed", Boolean),
+)
 
+table(
+    "workflow_status",
+    key(),
+    Column(
+        "workflow_id",
+        Integer,
+        ForeignKey("workflow.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    required("run_id", Integer, default=1),
+    required("is_canceled", Boolean, default=False),
+    required("is_archived", Boolean, default=False),
+    required("has_detected_need_to_run_completion_script", Boolean, default=False),
+)
 
-class WorkflowStatus(SQLModel, table=True):
-    __tablename__ = "workflow_status"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False, unique=True
-        )
-    )
-    run_id: int = 1
-    is_canceled: bool = False
-    is_archived: bool = False
-    has_detected_need_to_run_completion_script: bool = False
+table(
+    "resource_requirements",
+    key(),
+    workflow_fk(),
+    required("name", String),
+    required("num_cpus", Integer, default=1),
+    required("num_gpus", Integer, default=0),
+    required("num_nodes", Integer, default=1),
+    required("memory", String, default="1m"),
+    required("runtime", String, default="PT1M"),
+    required("memory_bytes", BigInteger, default=1024 * 1024),
+    required("runtime_seconds", Integer, default=60),
+    UniqueConstraint("workflow_id", "name"),
+)
 
+table(
+    "failure_handler",
+    key(),
+    workflow_fk(),
+    required("name", String),
+    required("rules", String),
+    UniqueConstraint("workflow_id", "name"),
+)
 
-class ResourceRequirements(SQLModel, table=True):
-    __tablename__ = "resource_requirements"
-    __table_args__ = (UniqueConstraint("workflow_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    name: str
-    num_cpus: int = 1
-    num_gpus: int = 0
-    num_nodes: int = 1
-    memory: str = "1m"
-    runtime: str = "PT1M"
-    memory_bytes: int = Field(default=1024 * 1024, sa_type=BigInteger)
-    runtime_seconds: int = 60
-
-
-class FailureHandler(SQLModel, table=True):
-    __tablename__ = "failure_handler"
-    __table_args__ = (UniqueConstraint("workflow_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    name: str
-    rules: str
-
-
-class Job(SQLModel, table=True):
-    """A job. ``blocked_by`` counts blockers whose finish has not been processed yet;
-    ``unblocking_processed`` is False from a job's final status until the background
-    unblocker has applied it to the job's dependents. ``rr_*`` mirror the job's resource
-    requirements so claims filter and sort on indexed columns without a join."""
-
-    __table_args__ = (
-        Index("ix_job_workflow_name", "workflow_id", "name"),
-        Index(
-            "ix_job_unprocessed",
-            "unblocking_processed",
-            sqlite_where=text("unblocking_processed = 0"),
-            postgresql_where=text("unblocking_processed = false"),
-        ),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
-    )
-    name: str
-    command: str
-    invocation_script: str | None = None
-    status: int = 0
-    attempt_id: int = 1
-    priority: int = 0
-    resource_requirements_id: int | None = optional_fk("resource_requirements.id")
-    scheduler_id: int | None = None
-    failure_handler_id: int | None = optional_fk("failure_handler.id")
-    supports_termination: bool = False
-    cancel_on_blocking_job_failure: bool | None = None
-    schedule_compute_nodes: str | None = None
-    active_compute_node_id: int | None = Field(default=None, index=True)
-    blocked_by: int = 0
-    unblocking_processed: bool = True
-    input_hash: str | None = None
-    rr_num_cpus: int = 1
-    rr_num_gpus: int = 0
-    rr_num_nodes: int = 1
-    rr_memory_bytes: int = Field(default=1024 * 1024, sa_type=BigInteger)
-    rr_runtime_seconds: int = 0
-
-
-_job = Job.__table__  # type: ignore[attr-defined]
+# A job. ``blocked_by`` counts blockers whose finish has not been processed yet;
+# ``unblocking_processed`` is False from a job's final status until the background
+# unblocker has applied it to the job's dependents. ``rr_*`` mirror the job's resource
+# requirements so claims filter and sort on indexed columns without a join.
+_job = table(
+    "job",
+    key(),
+    workflow_fk(index=False),
+    required("name", String),
+    required("command", String),
+    optional("invocation_script", String),
+    required("status", Integer, default=0),
+    required("attempt_id", Integer, default=1),
+    required("priority", Integer, default=0),
+    optional_fk("resource_requirements_id", "resource_requirements.id"),
+    optional("scheduler_id", Integer),
+    optional_fk("failure_handler_id", "failure_handler.id"),
+    required("supports_termination", Boolean, default=False),
+    optional("cancel_on_blocking_job_failure", Boolean),
+    optional("schedule_compute_nodes", String),
+    Column("active_compute_node_id", Integer, nullable=True, index=True),
+    required("blocked_by", Integer, default=0),
+    required("unblocking_processed", Boolean, default=True),
+    optional("input_hash", String),
+    required("rr_num_cpus", Integer, default=1),
+    required("rr_num_gpus", Integer, default=0),
+    required("rr_num_nodes", Integer, default=1),
+    required("rr_memory_bytes", BigInteger, default=1024 * 1024),
+    required("rr_runtime_seconds", Integer, default=0),
+    Index("ix_job_workflow_name", "workflow_id", "name"),
+    Index(
+        "ix_job_unprocessed",
+        "unblocking_processed",
+        sqlite_where=text("unblocking_processed = 0"),
+        postgresql_where=text("unblocking_processed = false"),
+    ),
+)
 # Claims read ready jobs in priority order, FIFO within a priority; resource-aware claims
 # add the default sort method (GPUs, runtime, memory, all descending).
 Index("ix_job_claim", _job.c.workflow_id, _job.c.status, _job.c.priority.desc(), _job.c.id)
@@ -148,252 +183,235 @@ Index(
     *(_job.c.rr_runtime_seconds.desc(), _job.c.rr_memory_bytes.desc(), _job.c.id),
 )
 
+# An edge ``job_id`` waits for ``depends_on_job_id``; ``implicit`` edges come from file and
+# user-data producers and are rebuilt by each initialization.
+table(
+    "job_depends_on",
+    job_fk(primary_key=True),
+    Column(
+        "depends_on_job_id",
+        Integer,
+        ForeignKey("job.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    workflow_fk(),
+    required("implicit", Boolean, default=False),
+)
 
-class JobDependsOn(SQLModel, table=True):
-    """An edge ``job_id`` waits for ``depends_on_job_id``; ``implicit`` edges come from
-    file and user-data producers and are rebuilt by each initialization."""
+table(
+    "file",
+    key(),
+    workflow_fk(index=False),
+    required("name", String),
+    required("path", String),
+    optional("st_mtime", Float),
+    Index("ix_file_workflow_name", "workflow_id", "name"),
+)
 
-    __tablename__ = "job_depends_on"
-    job_id: int = job_fk(primary_key=True)
-    depends_on_job_id: int = Field(
-        sa_column=Column(
+table(
+    "user_data",
+    key(),
+    workflow_fk(index=False),
+    required("name", String),
+    optional("data", String),
+    required("is_ephemeral", Boolean, default=False),
+    Index("ix_user_data_workflow_name", "workflow_id", "name"),
+)
+
+
+def link_table(direction: str, target: str, column: str) -> Table:
+    """Job <-> file / user-data link tables share one shape."""
+    return table(
+        f"job_{direction}_{target}",
+        job_fk(primary_key=True),
+        Column(
+            column,
             Integer,
-            ForeignKey("job.id", ondelete="CASCADE"),
+            ForeignKey(f"{target}.id", ondelete="CASCADE"),
             primary_key=True,
             index=True,
-        )
-    )
-    workflow_id: int = workflow_fk()
-    implicit: bool = False
-
-
-class File(SQLModel, table=True):
-    __table_args__ = (Index("ix_file_workflow_name", "workflow_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
-    )
-    name: str
-    path: str
-    st_mtime: float | None = None
-
-
-class UserData(SQLModel, table=True):
-    __tablename__ = "user_data"
-    __table_args__ = (Index("ix_user_data_workflow_name", "workflow_id", "name"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
-    )
-    name: str
-    data: str | None = None
-    is_ephemeral: bool = False
-
-
-def _link_table(name: str, target: str, column: str) -> type[SQLModel]:
-    """Job <-> file / user-data link tables share one shape."""
-    return type(
-        name,
-        (SQLModel,),
-        {
-            "__tablename__": f"job_{'input' if 'Input' in name else 'output'}_{target}",
-            "__annotations__": {"job_id": int, column: int, "workflow_id": int},
-            "job_id": job_fk(primary_key=True),
-            column: Field(
-                sa_column=Column(
-                    Integer,
-                    ForeignKey(f"{target}.id", ondelete="CASCADE"),
-                    primary_key=True,
-                    index=True,
-                )
-            ),
-            "workflow_id": workflow_fk(),
-        },
-        table=True,
+        ),
+        workflow_fk(),
     )
 
 
-JobInputFile = _link_table("JobInputFile", "file", "file_id")
-JobOutputFile = _link_table("JobOutputFile", "file", "file_id")
-JobInputUserData = _link_table("JobInputUserData", "user_data", "user_data_id")
-JobOutputUserData = _link_table("JobOutputUserData", "user_data", "user_data_id")
+link_table("input", "file", "file_id")
+link_table("output", "file", "file_id")
+link_table("input", "user_data", "user_data_id")
+link_table("output", "user_data", "user_data_id")
 
+table(
+    "result",
+    key(),
+    workflow_fk(index=False),
+    job_fk(),
+    required("run_id", Integer),
+    required("attempt_id", Integer, default=1),
+    required("compute_node_id", Integer),
+    required("return_code", Integer),
+    required("status", Integer),
+    required("exec_time_minutes", Float),
+    required("completion_time", String),
+    optional("peak_cpu_percent", Float),
+    optional("avg_cpu_percent", Float),
+    optional("peak_memory_bytes", BigInteger),
+    optional("avg_memory_bytes", BigInteger),
+    Index("ix_result_workflow_run", "workflow_id", "run_id", "job_id"),
+)
 
-class Result(SQLModel, table=True):
-    __table_args__ = (Index("ix_result_workflow_run", "workflow_id", "run_id", "job_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
-    )
-    job_id: int = job_fk()
-    run_id: int
-    attempt_id: int = 1
-    compute_node_id: int
-    return_code: int
-    status: int
-    exec_time_minutes: float
-    completion_time: str
-    peak_cpu_percent: float | None = None
-    avg_cpu_percent: float | None = None
-    peak_memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    avg_memory_bytes: int | None = Field(default=None, sa_type=BigInteger)
+table(
+    "event",
+    key(),
+    workflow_fk(index=False),
+    required("timestamp", BigInteger),
+    optional("category", String),
+    optional("data", String),
+    Index("ix_event_workflow_timestamp", "workflow_id", "timestamp"),
+)
 
+table(
+    "compute_node",
+    key(),
+    workflow_fk(),
+    required("hostname", String),
+    required("pid", Integer),
+    required("start_time", String),
+    optional("duration_seconds", Float),
+    optional("is_active", Boolean),
+    required("num_cpus", Integer),
+    required("memory_gb", Float),
+    required("num_gpus", Integer),
+    required("num_nodes", Integer),
+    optional("time_limit", String),
+    optional("scheduler_config_id", Integer),
+    required("compute_node_type", String),
+    optional("scheduler", String),
+    # Unix time of the runner's last round trip; a silent runner is presumed dead.
+    optional("last_heartbeat", Float),
+)
 
-class Event(SQLModel, table=True):
-    __table_args__ = (Index("ix_event_workflow_timestamp", "workflow_id", "timestamp"),)
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), nullable=False)
-    )
-    timestamp: int = Field(sa_type=BigInteger)
-    category: str | None = None
-    data: str | None = None
+table(
+    "scheduled_compute_node",
+    key(),
+    workflow_fk(),
+    required("scheduler_id", Integer),
+    required("scheduler_config_id", Integer),
+    required("scheduler_type", String),
+    required("status", String),
+)
 
+table(
+    "local_scheduler",
+    key(),
+    workflow_fk(),
+    optional("name", String),
+    optional("memory", String),
+    optional("num_cpus", Integer),
+)
 
-class ComputeNode(SQLModel, table=True):
-    __tablename__ = "compute_node"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    hostname: str
-    pid: int
-    start_time: str
-    duration_seconds: float | None = None
-    is_active: bool | None = None
-    num_cpus: int
-    memory_gb: float
-    num_gpus: int
-    num_nodes: int
-    time_limit: str | None = None
-    scheduler_config_id: int | None = None
-    compute_node_type: str
-    scheduler: str | None = None
-    last_heartbeat: float | None = None
-    """Unix time of the runner's last round trip; a silent runner is presumed dead."""
+table(
+    "slurm_scheduler",
+    key(),
+    workflow_fk(),
+    optional("name", String),
+    required("account", String),
+    optional("gres", String),
+    optional("mem", String),
+    required("nodes", Integer),
+    optional("ntasks_per_node", Integer),
+    optional("partition", String),
+    optional("qos", String),
+    optional("tmp", String),
+    required("walltime", String),
+    optional("extra", String),
+)
 
+table(
+    "workflow_action",
+    key(),
+    workflow_fk(),
+    required("trigger_type", String),
+    required("action_type", String),
+    optional("action_config", String),
+    optional("job_ids", String),
+    required("executed", Boolean, default=False),
+    optional("executed_at", String),
+    optional("executed_by", Integer),
+    required("persistent", Boolean, default=False),
+    required("is_recovery", Boolean, default=False),
+    required("required_triggers", Integer, default=1),
+    required("trigger_count", Integer, default=0),
+)
 
-class ScheduledComputeNode(SQLModel, table=True):
-    __tablename__ = "scheduled_compute_node"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    scheduler_id: int
-    scheduler_config_id: int
-    scheduler_type: str
-    status: str
+table(
+    "remote_worker",
+    workflow_fk(primary_key=True),
+    required("worker", String, primary_key=True),
+)
 
+table(
+    "access_group",
+    key(),
+    required("name", String, unique=True),
+    optional("description", String),
+    optional("created_at", String),
+)
 
-class LocalScheduler(SQLModel, table=True):
-    __tablename__ = "local_scheduler"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    name: str | None = None
-    memory: str | None = None
-    num_cpus: int | None = None
+table(
+    "user_group_membership",
+    key(),
+    required("user_name", String, index=True),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("access_group.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    required("role", String, default="member"),
+    optional("created_at", String),
+    UniqueConstraint("user_name", "group_id"),
+)
 
+table(
+    "workflow_access_group",
+    workflow_fk(primary_key=True),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("access_group.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    optional("created_at", String),
+)
 
-class SlurmScheduler(SQLModel, table=True):
-    __tablename__ = "slurm_scheduler"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    name: str | None = None
-    account: str
-    gres: str | None = None
-    mem: str | None = None
-    nodes: int
-    ntasks_per_node: int | None = None
-    partition: str | None = None
-    qos: str | None = None
-    tmp: str | None = None
-    walltime: str
-    extra: str | None = None
+table(
+    "ro_crate_entity",
+    key(),
+    workflow_fk(),
+    optional_fk("file_id", "file.id"),
+    required("entity_id", String),
+    required("entity_type", String),
+    required("metadata", Text),
+)
 
-
-class WorkflowAction(SQLModel, table=True):
-    __tablename__ = "workflow_action"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    trigger_type: str
-    action_type: str
-    action_config: str | None = None
-    job_ids: str | None = None
-    executed: bool = False
-    executed_at: str | None = None
-    executed_by: int | None = None
-    persistent: bool = False
-    is_recovery: bool = False
-    required_triggers: int = 1
-    trigger_count: int = 0
-
-
-class RemoteWorker(SQLModel, table=True):
-    __tablename__ = "remote_worker"
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), primary_key=True)
-    )
-    worker: str = Field(primary_key=True)
-
-
-class AccessGroup(SQLModel, table=True):
-    __tablename__ = "access_group"
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
-    description: str | None = None
-    created_at: str | None = None
-
-
-class UserGroupMembership(SQLModel, table=True):
-    __tablename__ = "user_group_membership"
-    __table_args__ = (UniqueConstraint("user_name", "group_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    user_name: str = Field(index=True)
-    group_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("access_group.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
-    role: str = "member"
-    created_at: str | None = None
-
-
-class WorkflowAccessGroup(SQLModel, table=True):
-    __tablename__ = "workflow_access_group"
-    workflow_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("workflow.id", ondelete="CASCADE"), primary_key=True)
-    )
-    group_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("access_group.id", ondelete="CASCADE"), primary_key=True, index=True
-        )
-    )
-    created_at: str | None = None
-
-
-class RoCrateEntity(SQLModel, table=True):
-    __tablename__ = "ro_crate_entity"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    file_id: int | None = optional_fk("file.id")
-    entity_id: str
-    entity_type: str
-    metadata_: str = Field(sa_column=Column("metadata", Text, nullable=False))
-
-
-class SlurmStats(SQLModel, table=True):
-    __tablename__ = "slurm_stats"
-    id: int | None = Field(default=None, primary_key=True)
-    workflow_id: int = workflow_fk()
-    job_id: int = job_fk()
-    run_id: int
-    attempt_id: int
-    slurm_job_id: str | None = None
-    max_rss_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    max_vm_size_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    max_disk_read_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    max_disk_write_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    ave_cpu_seconds: float | None = None
-    node_list: str | None = None
-
-
-METADATA = SQLModel.metadata
+table(
+    "slurm_stats",
+    key(),
+    workflow_fk(),
+    job_fk(),
+    required("run_id", Integer),
+    required("attempt_id", Integer),
+    optional("slurm_job_id", String),
+    optional("max_rss_bytes", BigInteger),
+    optional("max_vm_size_bytes", BigInteger),
+    optional("max_disk_read_bytes", BigInteger),
+    optional("max_disk_write_bytes", BigInteger),
+    optional("ave_cpu_seconds", Float),
+    optional("node_list", String),
+)
 
 # IDs are never reused, even after deletes: logs, file names and tickets refer to them.
 for _table in METADATA.tables.values():
