@@ -88,6 +88,38 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
         "file 'output' has parameters but its name uses none of them",
     ),
     "self_dependency.yaml": (5, "job 'a': a job cannot depend on itself"),
+    "inline_bad_memory.yaml": (
+        7,
+        "job 'train': resource_requirements.memory: invalid memory 'lots'",
+    ),
+    "inline_bad_runtime.json": (
+        5,
+        "job 'train': resource_requirements.runtime: invalid runtime '2 hours'",
+    ),
+    "inline_bad_type.json5": (
+        5,
+        "jobs[0] (train).resource_requirements.num_cpus: expected an integer, got 'four'",
+    ),
+    "inline_bad_memory.kdl": (
+        4,
+        "job 'train': resource_requirements.memory: invalid memory 'lots'",
+    ),
+    "inline_bad_parameter_value.yaml": (
+        6,
+        "job 'train_1': resource_requirements.memory: invalid memory '1x'",
+    ),
+    "inline_placeholder_in_fan_in.yaml": (
+        6,
+        "job 'gather': resource_requirements uses a parameter, but the job's name has none",
+    ),
+    "both_monitor_spellings.yaml": (
+        3,
+        "resource_monitor and resource_monitor_config are the same section; give one",
+    ),
+    "unknown_key_inline_requirements.yaml": (
+        6,
+        "unknown field 'num_cpu' in jobs[0] (a).resource_requirements (did you mean 'num_cpus'?)",
+    ),
     "not_a_mapping.yaml": (None, "a workflow spec must be a mapping of fields, found a list"),
     "empty.yaml": (None, "found an empty document"),
 }

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 from torc.api import ApiError, TorcApi
-from torc.mapping import map_function_to_jobs
 from torc.openapi_client import ApiClient, Configuration  # the original client's names
+from torc.workflows.mapping import map_function_to_jobs
 
 __version__ = "0.1.0"
 __all__ = [

@@ -1,4 +1,4 @@
-"""Run one mapped function call for a torc job (see :mod:`torc.mapping`).
+"""Run one mapped function call for a torc job (see :mod:`torc.workflows.mapping`).
 
 Reads the input parameters (or, for a postprocess job, every result) from user data,
 imports and calls the function, and stores its return value. An exception in the user's

@@ -480,6 +480,23 @@ class FileModel(BaseModel):
     workflow_id: Annotated[int, Field(description="ID of the workflow the file belongs to.")]
 
 
+class FileMtime(BaseModel):
+    """
+    A file's last-modification time as a job runner or client saw it on disk.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    file_id: Annotated[int, Field(description="ID of the file record.")]
+    st_mtime: Annotated[
+        float | None,
+        Field(
+            description="Unix timestamp in seconds (float); null or absent if the file does not exist."
+        ),
+    ] = None
+
+
 class FilesModel(BaseModel):
     """
     Batch of file records sent in one request for bulk creation.
@@ -595,6 +612,12 @@ class JobCompletion(BaseModel):
         ResultModel,
         Field(description="Return code, timings and resource figures of the run."),
     ]
+    output_file_mtimes: Annotated[
+        list[FileMtime] | None,
+        Field(
+            description="Modification times of the job's output files right after it completed, recorded on the file records so that a later reinitialize sees them unchanged. Only files that are outputs of this job are updated; ignored unless status is completed."
+        ),
+    ] = None
 
 
 class JobDependencyModel(BaseModel):
@@ -1349,6 +1372,22 @@ class PingResponse(BaseModel):
     )
     status: Annotated[
         str, Field(description='Server health indicator; "ok" when the server is up.')
+    ]
+
+
+class PreviewChangedJobInputsRequest(BaseModel):
+    """
+    File times as they are on disk now, for a reinitialize preview.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    files: Annotated[
+        list[FileMtime],
+        Field(
+            description="Files whose disk time differs from the recorded one (null when the file is gone)."
+        ),
     ]
 
 

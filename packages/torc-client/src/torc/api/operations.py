@@ -1537,6 +1537,22 @@ class TorcApi(BaseApi):
         """
         return self._call("GET", "/ping", response=models.PingResponse)
 
+    def preview_changed_job_inputs(
+        self, id: int, preview_changed_job_inputs_request: models.PreviewChangedJobInputsRequest
+    ) -> models.ProcessChangedJobInputsResponse:
+        """The jobs a reinitialize would reset if the files had these times: a dry run that changes
+        nothing.
+
+        ``POST /workflows/{id}/preview_changed_job_inputs`` (torc extension)
+        """
+        return self._call(
+            "POST",
+            "/workflows/{id}/preview_changed_job_inputs",
+            path={"id": id},
+            body=preview_changed_job_inputs_request,
+            response=models.ProcessChangedJobInputsResponse,
+        )
+
     def process_changed_job_inputs(
         self, id: int, *, dry_run: bool | None = None
     ) -> models.ProcessChangedJobInputsResponse:

@@ -24,7 +24,7 @@ from torc.cli.records import (
     progress_bar,
     show_list,
 )
-from torc.jobs_from_file import create_jobs_from_commands, read_commands
+from torc.workflows.jobs_from_file import create_jobs_from_commands, read_commands
 
 app = new_group()
 

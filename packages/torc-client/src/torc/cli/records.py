@@ -22,10 +22,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from torc.api import TorcApi
 from torc.cli.common import CliError, choose_workflow, cli, emit, print_table
-from torc.execution_plan import CycleError
 from torc.paging import Page, fetch_range
-from torc.workflow_io import ExportFormatError
-from torc.workflow_ops import WorkflowError
+from torc.workflows.export_import import ExportFormatError
+from torc.workflows.operations import WorkflowError
+from torc.workflows.plan import CycleError
 
 WorkflowIdArg = Annotated[
     int | None,

@@ -24,7 +24,7 @@ from torc.cli.records import (
     parse_bool,
     show_list,
 )
-from torc.workflow_ops import job_status_counts, set_archived
+from torc.workflows.operations import job_status_counts, set_archived
 
 app = new_group()
 

@@ -1,7 +1,7 @@
 """``torc workflows create | execution-plan | export | import``: workflows in and out of
 files. Specs are read by :mod:`torc.spec` (imported only by these commands, so the rest
 of the CLI starts without loading the spec parsers); export and import are
-:mod:`torc.workflow_io`."""
+:mod:`torc.workflows.export_import`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import typer
 
 from torc.cli.common import CliError, choose_workflow, cli, current_user, emit
 from torc.cli.records import WorkflowIdArg, progress_bar, user_errors
-from torc.execution_plan import ExecutionPlan, plan_for_spec, plan_for_workflow
-from torc.workflow_io import export_workflow, import_workflow, read_document
+from torc.workflows.export_import import export_workflow, import_workflow, read_document
+from torc.workflows.plan import ExecutionPlan, plan_for_spec, plan_for_workflow
 
 commands = typer.Typer()
 

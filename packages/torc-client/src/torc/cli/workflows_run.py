@@ -1,5 +1,6 @@
 """``torc workflows initialize | reinitialize | reset-status | cancel``: a workflow's run
-state. The steps themselves live in :mod:`torc.workflow_ops` and :mod:`torc.reinitialize`."""
+state. The steps themselves live in :mod:`torc.workflows.operations` and
+:mod:`torc.workflows.reinitialize`."""
 
 from __future__ import annotations
 
@@ -9,17 +10,17 @@ import typer
 
 from torc.cli.common import choose_workflow, cli, emit
 from torc.cli.records import WorkflowIdArg, confirm, user_errors
-from torc.execution_plan import workflow_graph
-from torc.reinitialize import reinitialize as reinitialize_workflow
-from torc.workflow_ops import (
+from torc.workflows.operations import (
     cancel_workflow,
     check_inputs,
     initialize_workflow,
     jobs_with_progress,
 )
-from torc.workflow_ops import (
+from torc.workflows.operations import (
     reset_status as reset_workflow_status,
 )
+from torc.workflows.plan import workflow_graph
+from torc.workflows.reinitialize import reinitialize as reinitialize_workflow
 
 commands = typer.Typer()
 Force = Annotated[

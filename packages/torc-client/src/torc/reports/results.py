@@ -17,7 +17,7 @@ from typing import Any
 import torc_models as m
 from torc.api import TorcApi
 from torc.paging import fetch_all
-from torc.workflow_ops import WorkflowError, job_status_counts
+from torc.workflows.operations import WorkflowError, job_status_counts
 from torc_models.units import duration_seconds, memory_bytes
 
 GIB = 1024**3

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import torc_models as m
 from torc.api import ApiError, TorcApi
+from torc.runner.outputs import OutputTimes
 
 logger = logging.getLogger("torc.runner")
 QUICK = 0.005
@@ -85,6 +86,7 @@ class Exchanger(threading.Thread):
         self.periodic = periodic
         self.can_wait = can_wait
         self.state = ExchangeState()
+        self.output_times = OutputTimes(api, workflow_id)  # outputs' mtimes ride along
         self.lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -209,7 +211,11 @@ class Exchanger(threading.Thread):
                 started_job_ids=starts,
                 completions=[
                     m.JobCompletion(
-                        job_id=o.result.job_id, status=o.status, run_id=self.run_id, result=o.result
+                        job_id=o.result.job_id,
+                        status=o.status,
+                        run_id=self.run_id,
+                        result=o.result,
+                        output_file_mtimes=self.output_times.of(o.result.job_id, o.status),
                     )
                     for o in outcomes
                 ],

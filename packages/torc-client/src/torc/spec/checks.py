@@ -15,7 +15,13 @@ import re
 
 from torc.spec.errors import SpecError
 from torc.spec.expanded import ExpandedJob
-from torc.spec.models import SlurmDefaultsSpec, SlurmSchedulerSpec, WorkflowSpec
+from torc.spec.models import (
+    ResourceNeeds,
+    ResourceRequirementsSpec,
+    SlurmDefaultsSpec,
+    SlurmSchedulerSpec,
+    WorkflowSpec,
+)
 from torc_models.units import duration_seconds, memory_bytes
 
 _WALLTIME = re.compile(r"^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$")
@@ -44,19 +50,26 @@ def walltime_seconds(value: str) -> float:
     return days * 86400 + first * 3600 + (second or 0) * 60 + (third or 0)
 
 
+def needs_problem(needs: ResourceNeeds) -> tuple[str, str] | None:
+    """The field and the reason, if the server would refuse this memory or runtime."""
+    for field, parse in (("memory", memory_bytes), ("runtime", duration_seconds)):
+        value = getattr(needs, field)
+        try:
+            too_large = parse(value) > _LARGEST
+        except ValueError as exc:
+            return field, str(exc)
+        if too_large:
+            return field, f"{field} '{value}' is too large"
+    return None
+
+
 def check_values(spec: WorkflowSpec) -> None:
     """Memory, runtime, walltime and Slurm defaults, each at its own line."""
     source = spec.source
     for index, rr in enumerate(spec.resource_requirements):
-        for field, parse in (("memory", memory_bytes), ("runtime", duration_seconds)):
-            value = getattr(rr, field)
-            try:
-                too_large = parse(value) > _LARGEST
-            except ValueError as exc:
-                raise source.error(("resource_requirements", index, field), str(exc)) from None
-            if too_large:
-                message = f"{field} '{value}' is too large"
-                raise source.error(("resource_requirements", index, field), message)
+        problem = needs_problem(rr)
+        if problem is not None:
+            raise source.error(("resource_requirements", index, problem[0]), problem[1])
     defaults = spec.slurm_defaults.root if spec.slurm_defaults else {}
     for key in defaults:
         if key in SlurmDefaultsSpec.FORBIDDEN:
@@ -83,10 +96,12 @@ def scheduler_account(spec: WorkflowSpec, scheduler: SlurmSchedulerSpec) -> str:
     return scheduler.account or str(defaults.get("account", ""))
 
 
-def check_errors(spec: WorkflowSpec, jobs: list[ExpandedJob]) -> list[str]:
+def check_errors(
+    spec: WorkflowSpec, jobs: list[ExpandedJob], inline: list[ResourceRequirementsSpec]
+) -> list[str]:
     """Problems of jobs bound to schedulers that cannot satisfy them."""
     schedulers = {s.name: s for s in spec.slurm_schedulers if s.name}
-    requirements = {r.name: r for r in spec.resource_requirements}
+    requirements = {r.name: r for r in [*spec.resource_requirements, *inline]}
     problems: dict[tuple[str, str], list[str]] = {}
     for job in jobs:
         scheduler = schedulers.get(job.scheduler or "")

@@ -156,14 +156,15 @@ class _Creator:
     def resource_requirements(self) -> None:
         existing = self.api.list_resource_requirements(self.workflow_id, name="default").items
         ids = {r.name: r.id for r in existing or [] if r.id is not None and r.name == "default"}
-        for count, rr in enumerate(self.spec.resource_requirements, 1):
+        records = self.expanded.resource_requirements
+        for count, rr in enumerate(records, 1):
             model = m.ResourceRequirementsModel(workflow_id=self.workflow_id, **rr.model_dump())
             if rr.name in ids:
                 self.api.update_resource_requirements(ids[rr.name], model)
             else:
                 created = self.api.create_resource_requirements(model)
                 ids.update(_ids([created], "resource requirement"))
-            self.progress("resource_requirements", count, len(self.spec.resource_requirements))
+            self.progress("resource_requirements", count, len(records))
         self.ids["resource_requirements"] = ids
 
     def failure_handlers(self) -> None:

@@ -7,7 +7,9 @@ combinations, and a ``${files.input.out_{i}}`` reference in its command becomes 
 references to every ``out_*`` file, separated by spaces. A file or user-data spec whose
 name has no placeholder cannot be multiplied and is an error, as is a placeholder left
 in a fan-in job's command. Shared (workflow-level) parameters apply only through
-``use_parameters``; a job's own parameter of the same name takes precedence.
+``use_parameters``; a job's own parameter of the same name takes precedence. Inline
+resource requirements are named here (:mod:`torc.spec.requirements`); placeholders in
+their memory and runtime are rendered like the command.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from torc.spec.errors import SourceMap
 from torc.spec.expanded import ExpandedFile, ExpandedJob, ExpandedUserData
-from torc.spec.models import FileSpec, JobSpec, UserDataSpec, WorkflowSpec
+from torc.spec.models import FileSpec, JobSpec, ResourceNeeds, UserDataSpec, WorkflowSpec
 from torc.spec.parameters import (
     Combination,
     ParameterError,
@@ -26,6 +28,7 @@ from torc.spec.parameters import (
     combinations,
     parse_values,
 )
+from torc.spec.requirements import InlineRequirements
 
 JOB_TEXT_FIELDS = (
     "invocation_script",
@@ -45,6 +48,7 @@ JOB_LIST_FIELDS = (
     "output_user_data",
     "output_user_data_regexes",
 )
+NEEDS_TEXT_FIELDS = ("memory", "runtime")
 REFERENCE = re.compile(r"\$\{(files|user_data)\.(input|output)\.((?:[^{}]|\{[^{}]*\})+)\}")
 """``${files.input.NAME}``; NAME may still hold ``{param}`` placeholders."""
 
@@ -60,6 +64,7 @@ class Expander:
         self.spec = spec
         self.source: SourceMap = spec.source
         self._shared: dict[str, list[Value]] = {}
+        self.inline = InlineRequirements(spec)
 
     def _parameters(
         self, item: JobSpec | FileSpec | UserDataSpec, path: tuple[str | int, ...]
@@ -127,6 +132,9 @@ class Expander:
         record = ExpandedJob(name=job.name, command=job.command, spec_index=index)
         for field in (*JOB_TEXT_FIELDS, "cancel_on_blocking_job_failure", "supports_termination"):
             setattr(record, field, getattr(job, field))
+        if isinstance(job.resource_requirements, ResourceNeeds):
+            needs = job.resource_requirements
+            record.resource_requirements = self.inline.name_for(needs, job.name, ("jobs", index))
         for field in JOB_LIST_FIELDS:
             values = getattr(job, field)
             if values:
@@ -138,7 +146,15 @@ class Expander:
     ) -> list[ExpandedJob]:
         path = ("jobs", index)
         name, command = Template(job.name, names), Template(job.command, names)
-        texts = {f: Template(getattr(job, f), names) for f in JOB_TEXT_FIELDS if getattr(job, f)}
+        texts = {
+            f: Template(getattr(job, f), names)
+            for f in JOB_TEXT_FIELDS
+            if isinstance(getattr(job, f), str) and getattr(job, f)
+        }
+        needs, needs_templates = self._needs(job, names)
+        fixed_needs = (
+            self.inline.name_for(needs, job.name, path) if needs and not needs_templates else None
+        )
         lists = {
             f: [Template(v, names) for v in getattr(job, f)]
             for f in JOB_LIST_FIELDS
@@ -156,6 +172,13 @@ class Expander:
                 )
                 for field, template in texts.items():
                     setattr(record, field, template.render(combo))
+                if fixed_needs is not None:
+                    record.resource_requirements = fixed_needs
+                elif needs is not None:
+                    rendered = {f: tpl.render(combo) for f, tpl in needs_templates.items()}
+                    record.resource_requirements = self.inline.name_for(
+                        needs.model_copy(update=rendered), record.name, path
+                    )
                 for field, templates in lists.items():
                     setattr(record, field, unique([t.render(combo) for t in templates]))
                 records.append(record)
@@ -167,6 +190,12 @@ class Expander:
         self, job: JobSpec, index: int, names: list[str], combos: list[dict[str, Value]]
     ) -> ExpandedJob:
         path = ("jobs", index)
+        if self._needs(job, names)[1]:
+            raise self.source.error(
+                (*path, "resource_requirements"),
+                f"job '{job.name}': resource_requirements uses a parameter, but the job's "
+                "name has none, so it is a single job and the parameter has no one value",
+            )
         record = self._plain_job(job, index)
         record.command = self._fan_in_text(job.command, names, combos, (*path, "command"), job)
         if job.invocation_script:
@@ -175,7 +204,8 @@ class Expander:
             )
         for field in JOB_TEXT_FIELDS:
             value = getattr(job, field)
-            if field != "invocation_script" and value and Template(value, names).has_placeholders:
+            is_text = isinstance(value, str) and field != "invocation_script"
+            if is_text and value and Template(value, names).has_placeholders:
                 raise self.source.error(
                     (*path, field),
                     f"job '{job.name}': {field} uses a parameter, but the job's "
@@ -190,6 +220,16 @@ class Expander:
                     raise self.source.error((*path, field), str(exc)) from None
                 setattr(record, field, unique(rendered))
         return record
+
+    def _needs(
+        self, job: JobSpec, names: list[str]
+    ) -> tuple[ResourceNeeds | None, dict[str, Template]]:
+        """A job's inline needs and the templates of those of its texts with placeholders."""
+        needs = job.resource_requirements
+        if not isinstance(needs, ResourceNeeds):
+            return None, {}
+        templates = {f: Template(getattr(needs, f), names) for f in NEEDS_TEXT_FIELDS}
+        return needs, {f: tpl for f, tpl in templates.items() if tpl.has_placeholders}
 
     def _fan_in_text(
         self,

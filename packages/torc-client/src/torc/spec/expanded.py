@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from torc.spec.models import WorkflowActionSpec, WorkflowSpec
+from torc.spec.models import ResourceRequirementsSpec, WorkflowActionSpec, WorkflowSpec
 
 
 @dataclass(slots=True)
@@ -73,6 +73,13 @@ class ExpandedWorkflow:
     check_errors: list[str] = field(default_factory=list)
     """Problems ``--skip-checks`` may override (scheduler node requirements)."""
     parameterized_job_specs: int = 0
+    inline_requirements: list[ResourceRequirementsSpec] = field(default_factory=list)
+    """Records made from jobs' inline needs; the jobs name them."""
+
+    @property
+    def resource_requirements(self) -> list[ResourceRequirementsSpec]:
+        """Every record to create: the spec's named ones, then the inline ones."""
+        return [*self.spec.resource_requirements, *self.inline_requirements]
 
     def as_dict(self) -> dict[str, Any]:
         """A plain, format-independent view (e.g. to compare two specs' expansions)."""
@@ -86,6 +93,9 @@ class ExpandedWorkflow:
             "user_data": [_without_index(asdict(u)) for u in self.user_data],
             "actions": [
                 {**a.spec.model_dump(mode="json"), "job_names": a.job_names} for a in self.actions
+            ],
+            "inline_resource_requirements": [
+                r.model_dump(mode="json") for r in self.inline_requirements
             ],
             "warnings": self.warnings,
             "check_errors": self.check_errors,

@@ -6,7 +6,21 @@ singular nodes building lists (``depends_on_job``, ``input_file``, ``command`` i
 ``action``, ``rule`` in a ``failure_handler``), several arguments building a list
 (``use_parameters "lr" "batch_size"``), ``parameters { lr "[...]" }`` building a map, and
 ``user_data`` carrying its ``data`` as a JSON string. The plural field names of the other
-formats are accepted too. Unknown nodes are errors with a suggestion, like unknown keys.
+formats are accepted too. Unknown nodes are errors with a suggestion, like unknown keys,
+except in the resource-monitor section, whose unknown keys the original ignores (they
+pass through to :mod:`torc.spec.compat`, which warns).
+
+The seed shows no KDL for a job's inline resource requirements; torc reads
+``resource_requirements "name"`` as a reference and the same node with children or
+properties as the needs themselves, the way other records are written::
+
+    job "train" {
+        command "python train.py"
+        resource_requirements { num_cpus 4; memory "16g"; runtime "PT2H"; }
+    }
+    job "small" { command "echo"; resource_requirements num_cpus=1 memory="1g"; }
+
+``resource_monitor_config { ... }`` is the same section as ``resource_monitor { ... }``.
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ class _Rule:
     schema: dict[str, _Rule] | None = None
     many: bool = True  # records: a list of them, or one object
     named: bool = True  # records: the first argument is the name
+    open: bool = False  # records: unknown child nodes pass through as plain values
 
 
 def _scalars(*names: str) -> dict[str, _Rule]:
@@ -54,7 +69,6 @@ _JOB = {
         "name",
         "command",
         "invocation_script",
-        "resource_requirements",
         "failure_handler",
         "scheduler",
         "slurm_scheduler",
@@ -73,6 +87,13 @@ _JOB = {
     ),
     "input_user_data": _Rule("input_user_data", "list"),
     "output_user_data": _Rule("output_user_data", "list"),
+    "resource_requirements": _Rule(
+        "resource_requirements",
+        "name_or_record",
+        _scalars("num_cpus", "num_gpus", "num_nodes", "memory", "runtime"),
+        many=False,
+        named=False,
+    ),
     **_PARAMETERIZED,
 }
 _FILE = {**_scalars("name", "path"), **_PARAMETERIZED}
@@ -137,7 +158,10 @@ _WORKFLOW = {
     "failure_handler": _Rule("failure_handlers", "record", _FAILURE_HANDLER),
     "slurm_scheduler": _Rule("slurm_schedulers", "record", _SLURM),
     "action": _Rule("actions", "record", _ACTION, named=False),
-    "resource_monitor": _Rule("resource_monitor", "record", _MONITOR, many=False, named=False),
+    **{
+        key: _Rule(key, "record", _MONITOR, many=False, named=False, open=True)
+        for key in ("resource_monitor", "resource_monitor_config")
+    },
 }
 
 
@@ -161,9 +185,14 @@ class _Converter:
         path: Path,
         where: str,
         result: dict[str, Any],
+        open: bool = False,
     ) -> dict[str, Any]:
         for node in nodes:
             rule = schema.get(node.name)
+            if rule is None and open:
+                self.source.add((*path, node.name), node.line)
+                result[node.name] = self._loose(node)
+                continue
             if rule is None:
                 hint = did_you_mean(node.name, schema)
                 raise self.error(node, f"unknown node '{node.name}' in {where}{hint}")
@@ -174,6 +203,22 @@ class _Converter:
             )
             handler(node, rule, key, result)
         return result
+
+    def _loose(self, node: KdlNode) -> Any:
+        """An unknown node's value as plain data, for a section that ignores unknown keys."""
+        if node.children or node.props:
+            children = {c.name: self._loose(c) for c in node.children}
+            return {**node.props, **children}
+        return node.args[0] if len(node.args) == 1 else list(node.args)
+
+    def _name_or_record(
+        self, node: KdlNode, rule: _Rule, path: Path, result: dict[str, Any]
+    ) -> None:
+        """A name (one value) refers to a record; children or properties are one inline."""
+        if node.children or node.props:
+            self._record(node, rule, path, result)
+        else:
+            self._scalar(node, rule, path, result)
 
     def _plain(self, node: KdlNode) -> None:
         if node.props or node.children:
@@ -235,4 +280,4 @@ class _Converter:
         elif node.args:
             raise self.error(node, f"'{node.name}' takes no values, only child nodes")
         props = [KdlNode(key, node.line, [value]) for key, value in node.props.items()]
-        self.fields(props + node.children, rule.schema, path, where, record)
+        self.fields(props + node.children, rule.schema, path, where, record, rule.open)

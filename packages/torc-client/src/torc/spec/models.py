@@ -8,6 +8,11 @@ itself the choice made here is:
 * Resource requirements need only a ``name``: ``num_cpus`` defaults to 1 and ``memory``
   to ``"1m"`` (what the CLI and server default to), ``runtime`` to ``"PT1H"`` (the spec
   table).
+* A job may give its requirements inline, as the checkpointing page does
+  (``resource_requirements: {num_cpus: 4, memory: 16g, runtime: PT2H}``), with the same
+  fields and defaults but no name (see :mod:`torc.spec.requirements`).
+* ``resource_monitor_config`` (the remote-workers page) is another spelling of
+  ``resource_monitor``.
 * A Slurm scheduler may leave out ``account`` when ``slurm_defaults.account`` is set.
 * ``resource_monitor`` defaults to *enabled* when the section is present (the reference
   page and ``--no-resource-monitoring`` say monitoring is on by default); granularity is
@@ -17,7 +22,8 @@ itself the choice made here is:
   convenience, a native list or a single number.
 
 Types are strict: a string where an integer belongs is an error, not a silent coercion.
-Unknown keys are errors too, so that a typo never goes unnoticed.
+Unknown keys are errors too, so that a typo never goes unnoticed, except where the
+original ignores them (see :mod:`torc.spec.compat`).
 """
 
 from __future__ import annotations
@@ -62,13 +68,24 @@ class _Parameterized(_Spec):
     use_parameters: list[str] | None = None
 
 
+class ResourceNeeds(_Spec):
+    """CPU/GPU/node/memory/runtime needs, as a job gives them inline."""
+
+    num_cpus: int = Field(default=1, ge=1)
+    num_gpus: int = Field(default=0, ge=0)
+    num_nodes: int = Field(default=1, ge=1)
+    memory: str = "1m"
+    runtime: str = "PT1H"
+
+
 class JobSpec(_Parameterized):
     """One command to run; parameters turn it into many."""
 
     name: str
     command: str
     invocation_script: str | None = None
-    resource_requirements: str | None = None
+    resource_requirements: str | ResourceNeeds | None = None
+    """The name of a workflow-level entry, or the needs themselves."""
     failure_handler: str | None = None
     scheduler: str | None = Field(
         default=None, validation_alias=AliasChoices("scheduler", "slurm_scheduler")
@@ -102,15 +119,10 @@ class UserDataSpec(_Parameterized):
     is_ephemeral: bool | None = None
 
 
-class ResourceRequirementsSpec(_Spec):
-    """Named CPU/GPU/node/memory/runtime needs that jobs refer to."""
+class ResourceRequirementsSpec(ResourceNeeds):
+    """Named needs that jobs refer to."""
 
     name: str
-    num_cpus: int = Field(default=1, ge=1)
-    num_gpus: int = Field(default=0, ge=0)
-    num_nodes: int = Field(default=1, ge=1)
-    memory: str = "1m"
-    runtime: str = "PT1H"
 
 
 class FailureHandlerRuleSpec(_Spec):
@@ -205,7 +217,10 @@ class WorkflowSpec(_Spec):
     failure_handlers: list[FailureHandlerSpec] = Field(default_factory=list)
     slurm_schedulers: list[SlurmSchedulerSpec] = Field(default_factory=list)
     slurm_defaults: SlurmDefaultsSpec | None = None
-    resource_monitor: ResourceMonitorConfig | None = None
+    resource_monitor: ResourceMonitorConfig | None = Field(
+        default=None,
+        validation_alias=AliasChoices("resource_monitor", "resource_monitor_config"),
+    )
     actions: list[WorkflowActionSpec] = Field(default_factory=list)
     use_pending_failed: bool | None = None
     compute_node_expiration_buffer_seconds: int | None = None

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from torc.spec.errors import Path, SpecError, did_you_mean
 from torc.spec.expand import REFERENCE, unique
 from torc.spec.expanded import ExpandedAction, ExpandedFile, ExpandedJob, ExpandedUserData
-from torc.spec.models import WorkflowSpec
+from torc.spec.models import ResourceRequirementsSpec, WorkflowSpec
 
 # Job list field -> (the regex field that adds to it, what it names)
 _JOB_REFERENCES = {
@@ -35,8 +35,10 @@ class Resolver:
         jobs: list[ExpandedJob],
         files: list[ExpandedFile],
         user_data: list[ExpandedUserData],
+        inline: list[ResourceRequirementsSpec],
     ) -> None:
         self.spec, self.source = spec, spec.source
+        self.inline_names = {r.name for r in inline}
         self.jobs, self.files, self.user_data = jobs, files, user_data
         self.file_paths = {f.name: f.path for f in files}
         self.names: dict[str, list[str]] = {
@@ -106,6 +108,7 @@ class Resolver:
         """Check every named reference and add what each regex matches."""
         known = {
             "resource_requirements": {r.name for r in self.spec.resource_requirements}
+            | self.inline_names
             | {"default"},
             "failure_handler": {h.name for h in self.spec.failure_handlers},
             "scheduler": {s.name for s in self.spec.slurm_schedulers if s.name},

@@ -36,7 +36,7 @@ def summarize(expanded: ExpandedWorkflow) -> dict[str, Any]:
             "file_count": len(expanded.files),
             "file_count_before_expansion": len(spec.files),
             "user_data_count": len(expanded.user_data),
-            "resource_requirements_count": len(spec.resource_requirements),
+            "resource_requirements_count": len(expanded.resource_requirements),
             "failure_handler_count": len(spec.failure_handlers),
             "slurm_scheduler_count": len(spec.slurm_schedulers),
             "action_count": len(spec.actions),

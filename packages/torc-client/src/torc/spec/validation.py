@@ -15,6 +15,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import AliasChoices, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from torc.spec.compat import tolerate
 from torc.spec.errors import Path, SourceMap, SpecError, describe_path, did_you_mean
 from torc.spec.models import WorkflowSpec
 
@@ -35,6 +36,7 @@ def build_spec(data: Any, source: SourceMap) -> WorkflowSpec:
     if not isinstance(data, dict):
         found = "an empty document" if data is None else _kind(data)
         raise SpecError(f"a workflow spec must be a mapping of fields, found {found}", source.file)
+    data = tolerate(data, source)
     try:
         spec = WorkflowSpec.model_validate(data)
     except ValidationError as exc:
@@ -48,6 +50,14 @@ def _readable(errors: list[ErrorDetails], data: Any, source: SourceMap) -> SpecE
 
     Unknown keys come first: a misspelt ``comand`` explains the missing ``command``.
     """
+    paths = [_data_path(err, data) for err in errors]
+    # A union (a name or inline needs) reports each member's mismatch; the member that
+    # got deeper into the data is the one the user meant.
+    errors = [
+        err
+        for err, path in zip(errors, paths, strict=True)
+        if not any(len(other) > len(path) and other[: len(path)] == path for other in paths)
+    ]
     errors = sorted(errors, key=lambda err: err["type"] != "extra_forbidden")
     first = errors[0]
     path = _data_path(first, data)
@@ -81,12 +91,16 @@ def _data_path(error: ErrorDetails, data: Any) -> Path:
     """pydantic's location minus the union-member tags it inserts (not keys of the data)."""
     path: list[str | int] = []
     node = data
-    for part in error["loc"]:
+    loc = error["loc"]
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
         is_key = isinstance(node, dict) and part in node
         if is_key or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
+        elif isinstance(node, dict) and not last:
+            continue  # a union member's tag, such as 'ResourceNeeds'
         else:
-            if error["type"] == "missing" and part == error["loc"][-1]:
+            if error["type"] == "missing" and last:
                 path.append(part)  # the key that is missing
             break
         path.append(part)

@@ -22,7 +22,8 @@ def expand_spec(spec: WorkflowSpec) -> ExpandedWorkflow:
     checks.check_values(spec)
     expander = Expander(spec)
     jobs, parameterized = expander.jobs()
-    resolver = Resolver(spec, jobs, expander.files(), expander.user_data())
+    inline = expander.inline.records
+    resolver = Resolver(spec, jobs, expander.files(), expander.user_data(), inline)
     resolver.check_unique()
     resolver.substitute()
     resolver.resolve_jobs()
@@ -35,6 +36,7 @@ def expand_spec(spec: WorkflowSpec) -> ExpandedWorkflow:
         user_data=resolver.user_data,
         actions=actions,
         warnings=checks.warnings(spec, jobs),
-        check_errors=checks.check_errors(spec, jobs),
+        check_errors=checks.check_errors(spec, jobs, inline),
         parameterized_job_specs=parameterized,
+        inline_requirements=inline,
     )

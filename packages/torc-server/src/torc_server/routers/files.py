@@ -11,6 +11,8 @@ from torc_server import crud
 from torc_server.context import ServerContext
 from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
+from torc_server.lifecycle import file_times
+from torc_server.lifecycle.workflow_state import status_row
 from torc_server.resources import T, files
 
 FILE, OUTPUT = T["file"], T["job_output_file"]
@@ -49,3 +51,14 @@ register_crud(
 def create_files(ctx: ServerContext, files_model: m.FilesModel) -> dict[str, Any]:
     with ctx.db.write() as conn:
         return {"files": files.create_many(conn, files_model.files)}
+
+
+@operation("preview_changed_job_inputs")
+def preview_changed_job_inputs(
+    ctx: ServerContext,
+    id: int,
+    preview_changed_job_inputs_request: m.PreviewChangedJobInputsRequest,
+) -> dict[str, Any]:
+    with ctx.db.write() as conn:  # the savepoint's trial writes need the write lock
+        status_row(conn, id)
+        return file_times.preview_changed_jobs(conn, id, preview_changed_job_inputs_request.files)

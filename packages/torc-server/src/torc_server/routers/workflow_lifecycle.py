@@ -12,7 +12,7 @@ from torc_server.context import ServerContext
 from torc_server.db.sql import sql
 from torc_server.dispatch import operation
 from torc_server.errors import NotFound
-from torc_server.lifecycle import claims, initialize, reports, resets
+from torc_server.lifecycle import claims, file_times, initialize, reports, resets
 from torc_server.lifecycle.jobstore import to_wire
 from torc_server.lifecycle.unblock import workflow_is_done, workflow_is_stalled
 from torc_server.lifecycle.workflow_state import require_not_archived, status_row
@@ -87,6 +87,7 @@ def batch_complete_jobs(
         status_row(conn, id)
         completions = _completions(batch_complete_jobs_request.completions)
         outcome = reports.complete_jobs(conn, completions, id)
+        file_times.record_output_mtimes(conn, batch_complete_jobs_request.completions, outcome)
     ctx.unblocker.wake(id)
     return _answer(outcome)
 
@@ -123,6 +124,7 @@ def exchange_jobs(
             conn, request.started_job_ids or [], request.run_id, node, id, node_checked=True
         )
         finished = reports.complete_jobs(conn, _completions(request.completions or []), id)
+        file_times.record_output_mtimes(conn, request.completions or [], finished)
         jobs: list[dict[str, Any]] = []
         reason = None
         limit = request.claim_limit or 0

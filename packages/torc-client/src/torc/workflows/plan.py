@@ -5,8 +5,8 @@ A stage is a topological level of the dependency graph (explicit dependencies pl
 implicit ones from files and user data that one job writes and another reads): stage 1
 holds the jobs ready at workflow start, stage N the jobs whose last blocker is in stage
 N-1. The graph comes from a spec file (expanded locally, nothing is created) or from an
-existing workflow through the API. :class:`DependencyGraph` is also what the reinitialize
-dry run and the initialize dry run use to follow dependencies.
+existing workflow through the API. :class:`DependencyGraph` is also what the initialize
+dry run uses to follow dependencies.
 """
 
 from __future__ import annotations
@@ -81,18 +81,6 @@ class DependencyGraph(Generic[K]):
             for dep in deps:
                 dependents.setdefault(dep, []).append(job)
         return dependents
-
-    def downstream(self, roots: Iterable[K]) -> set[K]:
-        """The roots and every job that directly or transitively waits for one of them."""
-        dependents = self._dependents()
-        found = set(roots)
-        frontier = list(found)
-        while frontier:
-            for job in dependents.get(frontier.pop(), ()):
-                if job not in found:
-                    found.add(job)
-                    frontier.append(job)
-        return found
 
 
 def _index(jobs: Sequence[m.JobModel], field_name: str) -> dict[int, list[int]]:

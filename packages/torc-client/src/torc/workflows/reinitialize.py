@@ -5,6 +5,10 @@ with what completed jobs ran with and treats an output without a time as missing
 a new run (``run_id + 1``, canceled flag cleared), let the server reset the changed jobs
 and everything downstream to uninitialized, then initialize those jobs so they become
 ready or blocked. Completed jobs whose inputs did not change stay completed.
+
+The dry run sends the same disk times to the server, which tries them in a savepoint,
+asks the question the real run asks and rolls back: it reports exactly the jobs a real
+run would reset now, and changes nothing, file times included.
 """
 
 from __future__ import annotations
@@ -13,16 +17,7 @@ from dataclasses import dataclass, field
 
 import torc_models as m
 from torc.api import TorcApi
-from torc.execution_plan import graph_from_jobs, workflow_jobs
-from torc.workflow_ops import (
-    WorkflowError,
-    check_inputs,
-    file_mtime,
-    sync_file_mtimes,
-    workflow_files,
-)
-
-NOT_RESET = (m.JobStatus.uninitialized, m.JobStatus.disabled)
+from torc.workflows.operations import WorkflowError, check_inputs, disk_changes, sync_file_mtimes
 
 
 @dataclass
@@ -77,28 +72,11 @@ def reinitialize(
 
 
 def preview_changed_jobs(api: TorcApi, workflow_id: int) -> list[str]:
-    """Names of the jobs a reinitialize would reset, without changing anything.
-
-    The server's dry run judges files by the times recorded on it, so the files changed
-    on disk since then are added here: completed jobs that read a changed file or whose
-    output is gone, with everything downstream of them.
-    """
-    preview = api.process_changed_job_inputs(workflow_id, dry_run=True)
-    files = workflow_files(api, workflow_id)
-    disk = {f.id: file_mtime(f.path) for f in files}
-    changed = {f.id for f in files if f.st_mtime != disk[f.id]}
-    gone = {f.id for f in files if disk[f.id] is None}
-    jobs = workflow_jobs(api, workflow_id)
-    roots = [
-        job.id or 0
-        for job in jobs
-        if job.status == m.JobStatus.completed
-        and (changed & set(job.input_file_ids or ()) or gone & set(job.output_file_ids or ()))
+    """Names of the jobs a reinitialize would reset now, without changing anything."""
+    files = [
+        m.FileMtime(file_id=record.id, st_mtime=mtime)
+        for record, mtime in disk_changes(api, workflow_id)
+        if record.id is not None
     ]
-    graph = graph_from_jobs(jobs)
-    status = {job.id: job.status for job in jobs}
-    names = set(preview.reinitialized_jobs or [])
-    names.update(
-        graph.names[key] for key in graph.downstream(roots) if status.get(key) not in NOT_RESET
-    )
-    return [job.name for job in jobs if job.name in names]
+    request = m.PreviewChangedJobInputsRequest(files=files)
+    return list(api.preview_changed_job_inputs(workflow_id, request).reinitialized_jobs or [])

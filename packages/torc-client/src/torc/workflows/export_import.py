@@ -23,8 +23,8 @@ from pydantic import BaseModel
 
 import torc_models as m
 from torc.api import TorcApi
-from torc.execution_plan import DependencyGraph, workflow_jobs
 from torc.paging import MAX_PAGE, fetch_all
+from torc.workflows.plan import DependencyGraph, workflow_jobs
 
 EXPORT_VERSION = "1.0"
 ACCEPTED_VERSIONS = ("1.0", "1", 1, 1.0)

@@ -97,6 +97,13 @@ def file_mtime(path: str) -> float | None:
         return None
 
 
+def disk_changes(api: TorcApi, workflow_id: int) -> list[tuple[m.FileModel, float | None]]:
+    """Each file record whose ``st_mtime`` differs from the disk, with the disk's (None
+    when the file is missing)."""
+    records = ((record, file_mtime(record.path)) for record in workflow_files(api, workflow_id))
+    return [(record, mtime) for record, mtime in records if record.st_mtime != mtime]
+
+
 def sync_file_mtimes(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
     """Store every file's current ``st_mtime`` (None when missing) where it changed.
 
@@ -104,14 +111,11 @@ def sync_file_mtimes(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
     an output whose mtime is unset as missing, so these must reflect the disk before
     initializing or reinitializing. Returns the files that changed.
     """
-    changed = []
-    for record in workflow_files(api, workflow_id):
-        mtime = file_mtime(record.path)
-        if record.st_mtime != mtime and record.id is not None:
-            changed.append(
-                api.update_file(record.id, record.model_copy(update={"st_mtime": mtime}))
-            )
-    return changed
+    return [
+        api.update_file(record.id, record.model_copy(update={"st_mtime": mtime}))
+        for record, mtime in disk_changes(api, workflow_id)
+        if record.id is not None
+    ]
 
 
 def job_status_counts(api: TorcApi, workflow_id: int) -> dict[str, int]:
