@@ -7,9 +7,11 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ops_helpers import torc_server
+import torc_models as m
+from tests.ops_helpers import column, torc_server, wait_for
 from tests.postgres import PostgresServer
 from torc.api import TorcApi
 
@@ -253,6 +256,44 @@ def test_settings_still_to_come_are_ignored_with_a_warning(home: Home, launch: L
     log = server.stderr()
     assert f"server.auth_file in {home.user_config} is ignored" in log
     assert "admin_users" not in log and "require_auth" not in log  # off or empty: no warning
+
+
+# --- shutdown -------------------------------------------------------------------------------
+
+
+def writer_active(database: Path) -> bool:
+    """Whether some connection holds SQLite's write lock right now."""
+    conn = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        conn.close()
+
+
+def test_sigterm_finishes_the_request_in_flight(home: Home, launch: Launch) -> None:
+    database = home.root / "t.db"
+    server = launch("--port", "0", "--database", str(database))
+    api = server.api()
+    workflow_id = api.create_workflow(m.WorkflowModel(name="big", user="alice")).id
+    jobs = [m.JobModel(workflow_id=workflow_id, name=f"j{i}", command="true") for i in range(30000)]
+    replies: list[httpx.Response] = []
+    upload = threading.Thread(
+        target=lambda: replies.append(
+            httpx.post(server.url() + "/bulk_jobs", content=m.JobsModel(jobs=jobs)
+                       .model_dump_json(), timeout=120)
+        )
+    )  # fmt: skip
+    upload.start()
+    wait_for(lambda: writer_active(database) or replies, "the upload to be written")
+    server.proc.send_signal(signal.SIGTERM)
+    upload.join()
+    assert server.proc.wait(timeout=30) == 0
+    assert replies[0].status_code == 200
+    assert column(database, "SELECT count(*) FROM job") == [30000]
 
 
 # --- GET /health --------------------------------------------------------------------------

@@ -19,6 +19,8 @@ import uvicorn
 from torc_server.app import create_app
 from torc_server.settings import Settings
 
+logger = logging.getLogger("uvicorn.error")  # where uvicorn's own shutdown logs
+
 
 class ReportingServer(uvicorn.Server):
     """A uvicorn server that calls ``on_started`` once the app's startup succeeded, and
@@ -49,6 +51,29 @@ class ReportingServer(uvicorn.Server):
         if self._loop is not None and self._signalled is not None:
             self._loop.call_soon_threadsafe(self._signalled.set)
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """uvicorn's graceful shutdown without its fixed 0.1 s pause after asking the open
+        connections to close (a tenth of a small ``torc -s run``): idle ones are gone after
+        one turn of the event loop, and busy ones are still waited for as uvicorn does."""
+        logger.info("Shutting down")
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        await asyncio.sleep(0)  # closed transports report connection_lost
+        try:
+            await asyncio.wait_for(
+                self._wait_tasks_to_complete(), timeout=self.config.timeout_graceful_shutdown
+            )
+        except TimeoutError:
+            logger.error("Cancel %s running task(s) at shutdown", len(self.server_state.tasks))
+            for task in self.server_state.tasks:
+                task.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
 
 def serve(
     settings: Settings,
@@ -63,6 +88,7 @@ def serve(
         log_level=log_level,
         access_log=log_level <= logging.DEBUG,
         proxy_headers=False,  # nothing uses the client's address; saves a middleware
+        ws="none",  # no websockets: spares importing them
     )
     server = ReportingServer(config, on_started)
     server.run(sockets=[sock])
