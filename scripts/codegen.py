@@ -6,8 +6,9 @@ Two outputs, both committed and never edited by hand:
   datamodel-code-generator (pinned in uv.lock).
 * ``packages/torc-client/src/torc/api/operations.py``: the typed client, one method per
   operation, produced by :mod:`client_codegen` (ours).
-* ``packages/torc-server/src/torc_server/openapi.yaml``: a copy of the contract shipped with
-  the server, which builds its routes from it and serves it as its OpenAPI document.
+* ``packages/torc-server/src/torc_server/openapi.json``: the contract as JSON, shipped with
+  the server, which builds its routes from it and serves it as its OpenAPI document (JSON
+  because parsing the YAML took a tenth of the server's start-up).
 
 ``--check`` regenerates into a temporary folder and exits 1, naming each stale file, when
 the committed copies differ; the test suite runs it.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import subprocess
 import sys
 import tempfile
@@ -25,12 +27,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import client_codegen
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "api" / "openapi.yaml"
 MODELS = Path("packages/torc-models/src/torc_models/models.py")
 OPERATIONS = Path("packages/torc-client/src/torc/api/operations.py")
-SERVER_CONTRACT = Path("packages/torc-server/src/torc_server/openapi.yaml")
+SERVER_CONTRACT = Path("packages/torc-server/src/torc_server/openapi.json")
 
 MODELS_HEADER = """\
 # GENERATED FILE - DO NOT EDIT.
@@ -72,10 +75,8 @@ def generate(out_root: Path) -> list[Path]:
     config = f"--config={ROOT / 'pyproject.toml'}"
     subprocess.run(["ruff", "format", "--quiet", config, str(models), str(operations)], check=True)
     (out_root / SERVER_CONTRACT).parent.mkdir(parents=True, exist_ok=True)
-    (out_root / SERVER_CONTRACT).write_text(
-        "# GENERATED COPY of api/openapi.yaml (nox -s codegen) - DO NOT EDIT.\n"
-        + CONTRACT.read_text()
-    )
+    contract = json.dumps(yaml.safe_load(CONTRACT.read_text()), indent=1, ensure_ascii=False)
+    (out_root / SERVER_CONTRACT).write_text(contract + "\n")
     return [MODELS, OPERATIONS, SERVER_CONTRACT]
 
 

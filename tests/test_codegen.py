@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 GENERATED = [
     "packages/torc-models/src/torc_models/models.py",
     "packages/torc-client/src/torc/api/operations.py",
-    "packages/torc-server/src/torc_server/openapi.yaml",
+    "packages/torc-server/src/torc_server/openapi.json",
 ]
 
 
