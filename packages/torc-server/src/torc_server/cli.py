@@ -61,7 +61,7 @@ Port = Annotated[
 ]  # fmt: skip
 DATABASE_OPTION = typer.Option(
     "--database", "-d", envvar=["TORC_SERVER__DATABASE", "DATABASE_URL"], show_default=False,
-    help="SQLite file, ':memory:' or postgresql:// URL [env: DATABASE_URL] [default: torc.db].",
+    help="SQLite file, ':memory:' or postgresql:// URL [default: torc.db].",
 )  # fmt: skip
 Database = Annotated[str | None, DATABASE_OPTION]
 Interval = Annotated[
@@ -82,7 +82,8 @@ Level = Annotated[
     LogLevel | None,
     typer.Option(
         case_sensitive=False, show_default=False,
-        help="Log verbosity [default: $TORC_LOG_LEVEL, a plain $RUST_LOG, else info].",
+        help="Log verbosity [default: $TORC_LOG_LEVEL, a plain $RUST_LOG, the config "
+        "file's log_level, else info].",
     ),
 ]  # fmt: skip
 LogDir = Annotated[
