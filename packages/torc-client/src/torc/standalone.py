@@ -66,7 +66,13 @@ class StandaloneServer:
 
     def start(self) -> None:
         """Launch the server; :meth:`wait_url` waits until it listens."""
-        self.db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StandaloneError(
+                f"cannot create the folder of the database {self.db}: {exc.strerror}; "
+                "choose another --db"
+            ) from None
         env = dict(os.environ)
         if self.in_memory:
             env["TORC_SERVER_SNAPSHOT_PATH"] = str(self.db)

@@ -87,11 +87,12 @@ def monitor(
     if poll_interval <= 0:
         raise CliError("--poll-interval must be positive")
     chosen = choose_workflow(ctx, workflow_id)
+    cli(ctx).api.get_workflow(chosen)  # an unreachable server or unknown workflow: say so now
     as_json = cli(ctx).json
     if not as_json:
         typer.echo(f"Monitoring events of workflow {chosen} (Ctrl-C to stop)", err=True)
     for event in follow_events(
-        cli(ctx).api,
+        cli(ctx).runner_api,  # a watch of hours rides out server restarts, as runners do
         chosen,
         category=category,
         poll_interval=poll_interval,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 
 import typer
 from rich.live import Live
@@ -19,14 +20,22 @@ prints none)."""
 class ProgressView:
     """A live table on a terminal; otherwise a status line every few seconds."""
 
-    def __init__(self, total: int) -> None:
-        self.total = total
+    def __init__(self, count_jobs: Callable[[], int]) -> None:
+        self._count_jobs = count_jobs
+        self._total: int | None = None
         self.started = self.last_line = time.monotonic()
         self.live = (
             Live(self._table(RunSummary(0), 0), refresh_per_second=4, transient=True)
             if sys.stderr.isatty()
             else None
         )
+
+    @property
+    def total(self) -> int:
+        """Asked of the server when first shown: a run shorter than a status line never asks."""
+        if self._total is None:
+            self._total = self._count_jobs()
+        return self._total
 
     def _table(self, summary: RunSummary, running: int) -> Table:
         elapsed = max(time.monotonic() - self.started, 1e-6)

@@ -40,14 +40,18 @@ def run_workflow(
     memory_gb: float | None = None,
     num_gpus: int | None = None,
     skip_checks: bool = False,
+    created: bool = False,
 ) -> None:
-    """Initialize if needed, run until the workflow is done, print a summary."""
+    """Initialize if needed, run until the workflow is done, print a summary.
+
+    ``created``: the command just created the workflow, so it is uninitialized (one
+    question to the server fewer)."""
     from torc.cli.progress import ProgressView
     from torc.runner import JobRunner, RunnerOptions
 
     state = cli(ctx)
     api, config = state.runner_api, state.config
-    if api.is_workflow_uninitialized(workflow_id).is_uninitialized:
+    if created or api.is_workflow_uninitialized(workflow_id).is_uninitialized:
         if not skip_checks:
             check_required_files(api, workflow_id)
         api.initialize_jobs(workflow_id, only_uninitialized=True)
@@ -59,7 +63,7 @@ def run_workflow(
         memory_gb=memory_gb or config.get("client.run.memory_gb"),
         num_gpus=num_gpus if num_gpus is not None else config.get("client.run.num_gpus"),
     )
-    view = ProgressView(api.list_job_ids(workflow_id).count)
+    view = ProgressView(lambda: api.list_job_ids(workflow_id).count)
     runner = JobRunner(api, workflow_id, options, on_progress=view.update)
     if view.live is not None:
         with view.live:
@@ -119,19 +123,20 @@ def run(
     ] = False,
 ) -> None:
     """Run a workflow locally (create it from a spec file, or run an existing one by ID)."""
-    if workflow_spec_or_id.isdigit():
-        workflow_id = int(workflow_spec_or_id)
-    else:
+    created = not workflow_spec_or_id.isdigit()
+    if created:
         from torc.spec import SpecError, create_workflow_from_spec, load_spec
 
         try:
+            spec = load_spec(Path(workflow_spec_or_id))  # while a private server boots
             workflow_id = create_workflow_from_spec(
                 cli(ctx).api, spec, user=current_user(), skip_checks=skip_checks
             )
-            spec = load_spec(Path(workflow_spec_or_id))  # while a private server boots
         except SpecError as exc:
             raise CliError(str(exc)) from None
         typer.echo(f"Created workflow {workflow_id}", err=True)
+    else:
+        workflow_id = int(workflow_spec_or_id)
     run_workflow(
         ctx,
         workflow_id,
@@ -142,6 +147,7 @@ def run(
         memory_gb=memory_gb,
         num_gpus=num_gpus,
         skip_checks=skip_checks,
+        created=created,
     )
 
 
@@ -192,14 +198,14 @@ def exec_commands(
         ]
     if not lines:
         raise CliError("no commands: give them as arguments or with -C FILE")
+    import torc_models as m
+
     api = cli(ctx).api
     workflow = api.create_workflow(
         m.WorkflowModel(
             name=name, user=current_user(), description=f"torc exec of {len(lines)} commands"
         )
     )
-    import torc_models as m
-
     assert workflow.id is not None
     width = len(str(len(lines)))
     batch = [
@@ -214,5 +220,10 @@ def exec_commands(
         err=True,
     )
     run_workflow(
-        ctx, workflow.id, output_dir=output_dir, poll_interval=None, max_parallel_jobs=jobs
+        ctx,
+        workflow.id,
+        output_dir=output_dir,
+        poll_interval=None,
+        max_parallel_jobs=jobs,
+        created=True,
     )
