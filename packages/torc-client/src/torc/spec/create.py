@@ -16,7 +16,6 @@ server's own defaults apply (e.g. ``cancel_on_blocking_job_failure``, and an act
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -35,6 +34,7 @@ from torc.spec.expanded import ExpandedJob, ExpandedWorkflow
 from torc.spec.loading import load_spec
 from torc.spec.models import ResourceMonitorConfig, WorkflowSpec
 from torc.spec.workflow import expand_spec
+from torc.user import login_name
 
 Progress = Callable[[str, int, int], None]
 _LINKS = (
@@ -91,10 +91,7 @@ def create_workflow_from_spec(
 
 
 def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no $LOGNAME/$USER and no passwd entry (containers)
-        return "unknown"
+    return login_name()  # the CLI's rule: never a made-up name such as "unknown"
 
 
 def _workflow_model(spec: WorkflowSpec, user: str, no_monitoring: bool) -> m.WorkflowModel:
