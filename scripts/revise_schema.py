@@ -1,8 +1,8 @@
 """Autogenerate an Alembic revision from the difference between the tables and the schema
 the existing migrations produce: ``uv run python scripts/revise_schema.py "add column x"``.
 
-The revision is numbered after the last one (0001, 0002, ...), SQLModel's string type is
-replaced by SQLAlchemy's, and the file is formatted. Review it before committing it:
+The revision is numbered after the last one (0001, 0002, ...; the server reads the newest
+number from the file names) and the file is formatted. Review it before committing it:
 autogenerate misses some changes.
 """
 
@@ -27,7 +27,6 @@ def tidy(path: Path, number: str, message: str) -> Path:
     assert generated is not None
     text = text.replace(f"revision = '{generated[1]}'", f'revision = "{number}"')
     text = text.replace(f"Revision ID: {generated[1]}", f"Revision ID: {number}")
-    text = text.replace("sqlmodel.sql.sqltypes.AutoString()", "sa.String()")
     text = re.sub(r"\s*# ### (commands auto generated|end Alembic commands).*", "", text)
     slug = re.sub(r"\W+", "_", message.lower()).strip("_")
     target = path.with_name(f"{number}_{slug}.py")
