@@ -1,7 +1,8 @@
 """``torc-server``: run the REST server, export database copies, manage the system service.
 
-Commands only parse options and report; the work lives in ``serve``, ``logs``,
-``daemon``, ``export`` and ``service``. Every mistake on the command line ends in one
+Commands only parse options and report; the work lives in ``run_options`` and
+``config_files`` (what to run with), ``listen``, ``serve``, ``logs``, ``daemon``, ``export``
+and ``service``. Every mistake on the command line ends in one
 ``torc-server: error: ...`` line and exit status 2, runtime failures in one such line
 and status 1: operators read these in terminals and systemd journals, not tracebacks.
 """
