@@ -18,7 +18,8 @@ from sqlalchemy import Connection
 
 from torc_server.db.engine import Database
 from torc_server.errors import Unavailable
-from torc_server.lifecycle.liveness import DEFAULT_TIMEOUT, reap_dead_runners
+from torc_server.lifecycle.liveness import reap_dead_runners
+from torc_server.settings import DEFAULT_RUNNER_TIMEOUT
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 0.005
@@ -39,7 +40,7 @@ class Unblocker:
         interval: float,
         process: Callable[[Connection, Collection[int]], object],
         *,
-        runner_timeout: float = DEFAULT_TIMEOUT,
+        runner_timeout: float = DEFAULT_RUNNER_TIMEOUT,
     ) -> None:
         self.db = db
         self.interval = interval
