@@ -36,21 +36,30 @@ def table(name: str, *items: Any) -> Table:
     return Table(name, METADATA, *items)
 
 
+def column(name: str, *args: Any, **options: Any) -> Column[Any]:
+    """A column named by a plain ``str``, as SQLModel's declarative classes named them:
+    rows are read back with their column names as keys, and the ``quoted_name`` that
+    ``Column(name, ...)`` makes of a name is a ``str`` subclass orjson refuses as a key."""
+    unnamed: Column[Any] = Column(*args, **options)
+    unnamed.name = unnamed.key = name
+    return unnamed
+
+
 def key() -> Column[Any]:
-    return Column("id", Integer, primary_key=True)
+    return column("id", Integer, primary_key=True)
 
 
 def required(name: str, kind: Any, **options: Any) -> Column[Any]:
     """A NOT NULL column; ``default=`` is what an insert that omits it stores."""
-    return Column(name, kind, nullable=False, **options)
+    return column(name, kind, nullable=False, **options)
 
 
 def optional(name: str, kind: Any) -> Column[Any]:
-    return Column(name, kind, nullable=True)
+    return column(name, kind, nullable=True)
 
 
 def workflow_fk(*, index: bool = True, primary_key: bool = False) -> Column[Any]:
-    return Column(
+    return column(
         "workflow_id",
         Integer,
         ForeignKey("workflow.id", ondelete="CASCADE"),
@@ -61,7 +70,7 @@ def workflow_fk(*, index: bool = True, primary_key: bool = False) -> Column[Any]
 
 
 def job_fk(name: str = "job_id", *, primary_key: bool = False) -> Column[Any]:
-    return Column(
+    return column(
         name,
         Integer,
         ForeignKey("job.id", ondelete="CASCADE"),
@@ -72,7 +81,7 @@ def job_fk(name: str = "job_id", *, primary_key: bool = False) -> Column[Any]:
 
 
 def optional_fk(name: str, target: str) -> Column[Any]:
-    return Column(name, Integer, ForeignKey(target, ondelete="SET NULL"))
+    return column(name, Integer, ForeignKey(target, ondelete="SET NULL"))
 
 
 table(
@@ -100,7 +109,7 @@ table(
 table(
     "workflow_status",
     key(),
-    Column(
+    column(
         "workflow_id",
         Integer,
         ForeignKey("workflow.id", ondelete="CASCADE"),
@@ -157,7 +166,7 @@ _job = table(
     required("supports_termination", Boolean, default=False),
     optional("cancel_on_blocking_job_failure", Boolean),
     optional("schedule_compute_nodes", String),
-    Column("active_compute_node_id", Integer, nullable=True, index=True),
+    column("active_compute_node_id", Integer, nullable=True, index=True),
     required("blocked_by", Integer, default=0),
     required("unblocking_processed", Boolean, default=True),
     optional("input_hash", String),
@@ -188,7 +197,7 @@ Index(
 table(
     "job_depends_on",
     job_fk(primary_key=True),
-    Column(
+    column(
         "depends_on_job_id",
         Integer,
         ForeignKey("job.id", ondelete="CASCADE"),
@@ -220,13 +229,13 @@ table(
 )
 
 
-def link_table(direction: str, target: str, column: str) -> Table:
+def link_table(direction: str, target: str, target_id: str) -> Table:
     """Job <-> file / user-data link tables share one shape."""
     return table(
         f"job_{direction}_{target}",
         job_fk(primary_key=True),
-        Column(
-            column,
+        column(
+            target_id,
             Integer,
             ForeignKey(f"{target}.id", ondelete="CASCADE"),
             primary_key=True,
@@ -362,7 +371,7 @@ table(
     "user_group_membership",
     key(),
     required("user_name", String, index=True),
-    Column(
+    column(
         "group_id",
         Integer,
         ForeignKey("access_group.id", ondelete="CASCADE"),
@@ -377,7 +386,7 @@ table(
 table(
     "workflow_access_group",
     workflow_fk(primary_key=True),
-    Column(
+    column(
         "group_id",
         Integer,
         ForeignKey("access_group.id", ondelete="CASCADE"),
