@@ -674,6 +674,12 @@ class JobExchangeRequest(BaseModel):
             description="Capacity the claimed jobs must fit together; null claims in queue order."
         ),
     ] = None
+    job_limits: Annotated[
+        ComputeNodesResources | None,
+        Field(
+            description="With resources, the most one job may need (the node's whole capacity; resources may be larger, to claim ahead). Ready jobs beyond it are not claimed and are named in unfit_jobs. Defaults to resources."
+        ),
+    ] = None
     strict_scheduler_match: Annotated[
         bool | None,
         Field(
@@ -717,6 +723,18 @@ class JobExchangeResponse(BaseModel):
         bool | None,
         Field(
             description="Not complete, yet no job is ready, claimed or running and no finished job awaits processing: nothing can happen until someone acts (e.g. classifies pending_failed jobs)."
+        ),
+    ] = False
+    unfit_jobs: Annotated[
+        list[BatchItemError] | None,
+        Field(
+            description="When nothing was claimed with resources: ready jobs that can never run on this compute node (they need more than job_limits), with why; at most 20."
+        ),
+    ] = None
+    nothing_fits: Annotated[
+        bool | None,
+        Field(
+            description="Not complete, no job is claimed or running and no finish awaits processing, and every ready job is in unfit_jobs: this runner can never make progress."
         ),
     ] = False
 

@@ -88,6 +88,12 @@ def run_workflow(
             f"(logs in {options.output_dir})"
         ),
     )
+    if summary.unfit:
+        shown = "; ".join(summary.unfit[:5]) + ("; ..." if len(summary.unfit) > 5 else "")
+        raise CliError(
+            f"workflow {workflow_id} cannot finish on this node: {shown}. Run it where the jobs "
+            "fit (e.g. a Slurm allocation), or lower their resource requirements"
+        )
     if summary.failed or summary.canceled or summary.terminated:
         raise typer.Exit(1)
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
+import resource
 import selectors
 import signal
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +30,11 @@ from torc.api import ApiError, TorcApi
 from torc.runner import failures
 from torc.runner.actions import ActionRunner, safe
 from torc.runner.devices import DevicePool
-from torc.runner.exchange import Exchanger, Outcome, drain_pipe
+from torc.runner.exchange import Claim, Exchanger, Outcome, drain_pipe
 from torc.runner.monitor import MonitorConfig, ResourceMonitor
 from torc.runner.process import JobProcess, job_environment, launch
 from torc.runner.resources import GIB, Capacity, detect
+from torc.runner.runner_log import RunnerLog
 from torc_models.units import duration_seconds, memory_bytes
 
 logger = logging.getLogger("torc.runner")
@@ -48,6 +48,12 @@ NOTHING = Capacity(0, 0, 0)
 JOB_TRIGGERS = ("on_workflow_start", "on_jobs_ready", "on_jobs_complete")
 SHORT_JOB_SECONDS = 0.5
 """Jobs shorter than this, on average, are claimed further ahead."""
+CLAIM_DEPTH = 2
+"""Jobs held (running plus waiting locally) per slot, in machines' worth for resources."""
+MAX_CLAIM_DEPTH = 32
+BACKLOG_SECONDS = 0.05
+"""Short jobs: work to hold locally per slot, so a round trip can carry many finishes
+while the slots stay busy (at most MAX_CLAIM_DEPTH jobs per slot)."""
 
 
 @dataclass
@@ -73,6 +79,8 @@ class RunSummary:
     terminated: int = 0
     retried: int = 0
     started_at: float = field(default_factory=time.monotonic)
+    unfit: list[str] = field(default_factory=list)
+    """Why the ready jobs left could never run here, when that ended the run."""
 
     def count(self, status: m.JobStatus) -> None:
         if status == S.completed:
@@ -103,20 +111,13 @@ class JobRunner:
         gpus = len(self.devices.ids) if self.options.num_gpus is None else self.options.num_gpus
         self.capacity = detect(self.options.num_cpus, self.options.memory_gb, gpus)
         self.running: dict[int, JobProcess] = {}
-        self.launching = 0
         self.in_use = NOTHING
-        # fork/exec takes a millisecond or two of waiting on the kernel: two threads
-        # launch while the main thread reaps, so a free slot is filled sooner.
-        self.launcher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="torc-launch")
-        self.launched: queue.SimpleQueue[tuple[m.JobModel, Capacity, JobProcess | OSError]] = (
-            queue.SimpleQueue()
-        )
-        self.launch_read, self.launch_write = os.pipe()
-        os.set_blocking(self.launch_read, False)
         self.selector = selectors.DefaultSelector()
         self.summary = RunSummary(workflow_id)
         self._stop_signal: int | None = None
+        self._forced = False  # a second signal: kill the jobs without a grace period
         self._requirements: dict[int, m.ResourceRequirementsModel] = {}
+        self._needs: dict[int | None, tuple[Capacity, int | None]] = {}
         self._handlers: dict[int, list[failures.Rule]] = {}
         self._mean_runtime = SHORT_JOB_SECONDS  # seconds, a moving average of recent jobs
 
@@ -165,7 +166,7 @@ class JobRunner:
             on_reported=self._reported,
             idle_interval=self.options.poll_interval,
             periodic=self._periodic,
-            can_wait=self._has_work_queued,
+            gather_time=self._gather_time,
         )
         mode = (
             f"at most {self.options.max_parallel_jobs} jobs at a time"
@@ -185,16 +186,7 @@ class JobRunner:
 
     def _open_log(self) -> None:
         name = f"job_runner_{socket.gethostname()}_{self.workflow_id}_{self.run_id}.log"
-        file_handler = logging.FileHandler(self.output_dir / name)
-        file_handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-        console = logging.StreamHandler()
-        console.setLevel(logging.WARNING)
-        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        self._handlers_installed: list[logging.Handler] = [file_handler, console]
-        for handler in self._handlers_installed:
-            logger.addHandler(handler)
+        self.log = RunnerLog(logger, self.output_dir / name)
 
     def _finish(self) -> None:
         safe(self.actions.run_pending, "on_worker_complete")
@@ -208,9 +200,11 @@ class JobRunner:
         except ApiError as exc:
             logger.warning("could not mark compute node %d inactive: %s", self.compute_node_id, exc)
         s = self.summary
+        own = resource.getrusage(resource.RUSAGE_SELF)
         logger.info(
             "workflow_id=%d compute_node_id=%d done in %.1f s: %d completed, %d failed, "
-            "%d canceled, %d terminated, %d retried",
+            "%d canceled, %d terminated, %d retried; %d round trips, %.1f s of CPU in this "
+            "process",
             self.workflow_id,
             self.compute_node_id,
             duration,
@@ -219,10 +213,10 @@ class JobRunner:
             s.canceled,
             s.terminated,
             s.retried,
+            self.exchanger.state.rounds,
+            own.ru_utime + own.ru_stime,
         )
-        for handler in self._handlers_installed:
-            logger.removeHandler(handler)
-            handler.close()
+        self.log.close()
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self) -> RunSummary:
@@ -236,7 +230,6 @@ class JobRunner:
             safe(self.actions.run_pending, "on_worker_start")
             self.exchanger.start()
             self.selector.register(self.exchanger.notify_read, selectors.EVENT_READ, None)
-            self.selector.register(self.launch_read, selectors.EVENT_READ, None)
             try:
                 self._loop()
             finally:
@@ -246,21 +239,18 @@ class JobRunner:
                 raise self.exchanger.state.error
             safe(self.actions.run_pending, *JOB_TRIGGERS, "on_workflow_complete")
         finally:
-            self.launcher.shutdown()
-            os.close(self.launch_read)
-            os.close(self.launch_write)
             self._finish()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         return self.summary
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
+        self._forced = self._stop_signal is not None
         self._stop_signal = signum
 
     def _loop(self) -> None:
         state = self.exchanger.state
         while True:
-            self._collect_launched()
             self._reap()
             if self._stop_signal is not None or state.error is not None:
                 self._terminate_all("terminated", graceful=True)
@@ -271,7 +261,7 @@ class JobRunner:
             self._launch_from_queue()
             if self.on_progress is not None:
                 self.on_progress(self.summary, len(self.running))
-            idle = not (self.running or self.launching or state.queue)
+            idle = not (self.running or state.queue)
             if idle and self.exchanger.drained():
                 if state.is_complete:
                     return
@@ -279,6 +269,14 @@ class JobRunner:
                     logger.warning(
                         "workflow_id=%d: no job can run until someone acts (pending_failed jobs "
                         "await classification, or jobs are uninitialized); stopping",
+                        self.workflow_id,
+                    )
+                    return
+                if state.nothing_fits:
+                    with self.exchanger.lock:
+                        self.summary.unfit = list(state.unfit.values())
+                    logger.info(  # the caller says why, with the server's reasons
+                        "workflow_id=%d: no job left can ever run on this node; stopping",
                         self.workflow_id,
                     )
                     return
@@ -312,49 +310,65 @@ class JobRunner:
         """What the job holds while it runs, and its runtime limit in seconds (if any).
         The workflow's built-in "default" requirements set no limit: a user who never
         asked for one should not see jobs killed after its nominal minute."""
+        known = self._needs.get(job.resource_requirements_id)
+        if known is not None:
+            return known
         rr = self._requirement(job)
         if rr is None:
             return DEFAULT_NEED, None
         need = Capacity(rr.num_cpus or 1, memory_bytes(rr.memory or "1m"), rr.num_gpus or 0)
         limit = None if rr.name == "default" else duration_seconds(rr.runtime or "PT1H")
+        self._needs[job.resource_requirements_id] = need, limit
         return need, limit
 
-    def _claim_request(self) -> tuple[int, m.ComputeNodesResources | None]:
-        """How much to claim now (called by the exchanger): enough to keep one machine's
+    def _claim_request(self) -> Claim:
+        """How much to claim now (called by the exchanger): enough to keep a few rounds'
         worth of jobs waiting locally, so a freed slot never waits for the network."""
         with self.exchanger.lock:
             queued = list(self.exchanger.state.queue)
+        depth = self._claim_depth()
         if self.options.max_parallel_jobs is not None:
-            # Short jobs: a deeper queue lets reports gather several jobs per round trip.
-            depth = 4 if self._mean_runtime < SHORT_JOB_SECONDS else 2
             wanted = depth * self.options.max_parallel_jobs - len(self.running) - len(queued)
-            return max(0, wanted), None
-        budget = self.capacity
+            return Claim(max(0, wanted))
+        budget = self.capacity.times(depth).minus(self.in_use)
         for job in queued:
             budget = budget.minus(self._need(job)[0])
         if budget.cpus < 1 or budget.memory_bytes < 1:
-            return 0, None
-        return budget.cpus, m.ComputeNodesResources(
-            num_cpus=budget.cpus,
-            memory_gb=budget.memory_bytes / GIB,
-            num_gpus=max(0, budget.gpus),
+            return Claim(0)
+        return Claim(budget.cpus, self._node_resources(budget), self._node_resources(self.capacity))
+
+    def _claim_depth(self) -> int:
+        """Jobs to hold per slot (running and waiting): for short jobs, enough for about
+        BACKLOG_SECONDS of work, so each round trip carries many finishes."""
+        if self._mean_runtime >= SHORT_JOB_SECONDS:
+            return CLAIM_DEPTH
+        return max(CLAIM_DEPTH, min(MAX_CLAIM_DEPTH, round(BACKLOG_SECONDS / self._mean_runtime)))
+
+    def _node_resources(self, capacity: Capacity) -> m.ComputeNodesResources:
+        return m.ComputeNodesResources(
+            num_cpus=capacity.cpus,
+            memory_gb=capacity.memory_bytes / GIB,
+            num_gpus=max(0, capacity.gpus),
             num_nodes=1,
             time_limit=self.options.time_limit,
             scheduler_config_id=self.options.scheduler_config_id,
         )
 
-    def _has_work_queued(self) -> bool:
-        """Claimed jobs wait locally for every slot, so a report can wait a moment."""
+    def _gather_time(self) -> float:
+        """How long a report may wait to carry more finishes: half the time the jobs
+        waiting locally keep every slot busy (none if they do not fill the slots)."""
         with self.exchanger.lock:
             queued = len(self.exchanger.state.queue)
-        return queued >= (self.options.max_parallel_jobs or 1)
+        slots = max(1, len(self.running), self.options.max_parallel_jobs or 0)
+        if queued < slots:
+            return 0.0
+        return queued / slots * self._mean_runtime / 2
 
     def _launch_from_queue(self) -> None:
         while True:
-            busy = len(self.running) + self.launching
             if (
                 self.options.max_parallel_jobs is not None
-                and busy >= self.options.max_parallel_jobs
+                and len(self.running) >= self.options.max_parallel_jobs
             ):
                 return
             job = self.exchanger.take()
@@ -368,46 +382,29 @@ class JobRunner:
             self._launch(job, need, limit)
 
     def _launch(self, job: m.JobModel, need: Capacity, limit: int | None) -> None:
+        """Start the job here, on the main thread: ``posix_spawn`` returns as soon as the
+        child has exec'd, sooner than handing the job to another thread would."""
+        assert job.id is not None
         gpu_env = None
         if need.gpus and self.devices:  # only GPU jobs on a GPU node pay for this
-            gpu_env = self.devices.environment(self.devices.take(job.id or 0, need.gpus))
+            gpu_env = self.devices.environment(self.devices.take(job.id, need.gpus))
         env = job_environment(self.base_env, job, self.api.url, self.output_dir, gpu_env)
-        self.in_use = self.in_use.plus(need)
-        self.launching += 1
-        self.launcher.submit(self._spawn, job, env, need, limit)
-
-    def _spawn(
-        self, job: m.JobModel, env: dict[str, str], need: Capacity, limit: int | None
-    ) -> None:
-        """Launcher thread: start the process and tell the main thread."""
+        self.exchanger.started(job.id)
         try:
-            result: JobProcess | OSError = launch(job, env, self.output_dir, self.run_id, limit)
+            proc = launch(job, env, self.output_dir, self.run_id, limit)
         except OSError as exc:
-            result = exc
-        self.launched.put((job, need, result))
-        os.write(self.launch_write, b"x")
-
-    def _collect_launched(self) -> None:
-        while not self.launched.empty():
-            job, need, result = self.launched.get()
-            self.launching -= 1
-            assert job.id is not None
-            self.exchanger.started(job.id)
-            if isinstance(result, OSError):
-                logger.error(
-                    "workflow_id=%d job_id=%d cannot start: %s", self.workflow_id, job.id, result
-                )
-                self.in_use = self.in_use.minus(need)
-                if need.gpus:
-                    self.devices.give_back(job.id)
-                failed = self._result(job, S.failed, 127, 0.0, {})
-                self.exchanger.finished(Outcome(job, S.failed, failed))
-                continue
-            result.need = need
-            self.running[job.id] = result
-            self.selector.register(result.pidfd, selectors.EVENT_READ, job.id)
-            if self.monitor is not None:
-                self.monitor.watch(job.id, job.name, result.pid)
+            logger.error("workflow_id=%d job_id=%d cannot start: %s", self.workflow_id, job.id, exc)
+            if need.gpus:
+                self.devices.give_back(job.id)
+            failed = self._result(job, S.failed, 127, 0.0, {})
+            self.exchanger.finished(Outcome(job, S.failed, failed))
+            return
+        proc.need = need
+        self.in_use = self.in_use.plus(need)
+        self.running[job.id] = proc
+        self.selector.register(proc.pidfd, selectors.EVENT_READ, job.id)
+        if self.monitor is not None:
+            self.monitor.watch(job.id, job.name, proc.pid)
 
     # -- reaping ---------------------------------------------------------------------------------
     def _reap(self) -> None:
@@ -421,10 +418,11 @@ class JobRunner:
                 )
                 proc.kill("runtime")
         for job_id, proc in list(self.running.items()):
-            if proc.popen.poll() is None:
+            code = proc.poll()
+            if code is None:
                 continue
             self.selector.unregister(proc.pidfd)
-            code = proc.reap()
+            os.close(proc.pidfd)
             del self.running[job_id]
             self.in_use = self.in_use.minus(proc.need)
             if proc.need.gpus:
@@ -467,17 +465,18 @@ class JobRunner:
 
     def _reported(self, outcomes: list[Outcome]) -> None:
         """Called by the exchanger once the server has stored these results."""
+        completed = []
         for outcome in outcomes:
             self.summary.count(outcome.status)
-            level = logging.INFO if outcome.status == S.completed else logging.WARNING
-            logger.log(
-                level,
-                "workflow_id=%d job_id=%d %s (return code %d)",
-                self.workflow_id,
-                outcome.result.job_id,
-                outcome.status.value,
-                outcome.result.return_code,
+            line = (
+                f"workflow_id={self.workflow_id} job_id={outcome.result.job_id} "
+                f"{outcome.status.value} (return code {outcome.result.return_code})"
             )
+            if outcome.status == S.completed:
+                completed.append(line)
+            else:
+                logger.warning("%s", line)
+        self.log.info_lines(completed)
 
     # -- failures --------------------------------------------------------------------------------
     def _retry(self, outcome: Outcome) -> bool:
@@ -522,12 +521,8 @@ class JobRunner:
         for proc in self.running.values():
             proc.kill(reason, graceful=graceful and bool(proc.job.supports_termination))
         deadline = time.monotonic() + self.options.termination_grace_seconds
-        self.launcher.shutdown(wait=True)
-        self._collect_launched()
-        for proc in self.running.values():
-            proc.kill(reason, graceful=graceful and bool(proc.job.supports_termination))
         while self.running:
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or self._forced:
                 for proc in self.running.values():
                     proc.kill(reason)
             self._reap()

@@ -26,10 +26,10 @@ from torc.runner.outputs import OutputTimes
 logger = logging.getLogger("torc.runner")
 QUICK = 0.005
 """Seconds before the next round after a busy one."""
-GATHER = 0.005
-"""Seconds to keep collecting finishes before a round while local work keeps every slot
-busy: a round that carries several jobs costs the server about what one with a single job
-does."""
+MAX_GATHER = 0.025
+"""Seconds at most to keep collecting finishes before a round while local work keeps every
+slot busy: a round that carries many jobs costs the server little more than one with a
+single job."""
 HEARTBEAT = 10.0
 """Seconds between round trips at most, so the server knows this runner is alive."""
 PERIODIC_AFTER_CHANGE = 0.2
@@ -47,6 +47,16 @@ class Outcome:
 
 
 @dataclass
+class Claim:
+    """What one round asks for: how many jobs, and (resource-aware) what they may hold
+    together and the most one of them may need."""
+
+    limit: int
+    resources: m.ComputeNodesResources | None = None
+    job_limits: m.ComputeNodesResources | None = None
+
+
+@dataclass
 class ExchangeState:
     queue: deque[m.JobModel] = field(default_factory=deque)
     starts: list[int] = field(default_factory=list)
@@ -54,6 +64,9 @@ class ExchangeState:
     is_complete: bool = False
     is_canceled: bool = False
     is_stalled: bool = False
+    nothing_fits: bool = False
+    unfit: dict[int, str] = field(default_factory=dict)
+    """Ready jobs the server says can never run here, with why."""
     rounds: int = 0
     in_flight: bool = False
     error: BaseException | None = None
@@ -67,12 +80,12 @@ class Exchanger(threading.Thread):
         run_id: int,
         compute_node_id: int,
         *,
-        claim_request: Callable[[], tuple[int, m.ComputeNodesResources | None]],
+        claim_request: Callable[[], Claim],
         retry: Callable[[Outcome], bool],
         on_reported: Callable[[list[Outcome]], None],
         idle_interval: float,
         periodic: Callable[[], None],
-        can_wait: Callable[[], bool],
+        gather_time: Callable[[], float],
     ) -> None:
         super().__init__(name="torc-exchange", daemon=True)
         self.api = api
@@ -84,7 +97,7 @@ class Exchanger(threading.Thread):
         self.on_reported = on_reported
         self.idle_interval = idle_interval
         self.periodic = periodic
-        self.can_wait = can_wait
+        self.gather_time = gather_time
         self.state = ExchangeState()
         self.output_times = OutputTimes(api, workflow_id)  # outputs' mtimes ride along
         self.lock = threading.Lock()
@@ -146,8 +159,9 @@ class Exchanger(threading.Thread):
             self._wake.wait(wait)
             self._wake.clear()
             stopping = self._stopping.is_set()
-            if not stopping and self.can_wait():
-                self._stopping.wait(GATHER)
+            gather = 0.0 if stopping else min(MAX_GATHER, self.gather_time())
+            if gather > 0:
+                self._stopping.wait(gather)
             try:
                 busy = self._round()
                 # Right after finishes, dependents become ready within milliseconds: look
@@ -180,13 +194,13 @@ class Exchanger(threading.Thread):
             self.state.starts, self.state.outcomes = [], []
             self.state.in_flight = True
         try:
-            limit, resources = self.claim_request() if self._claiming else (0, None)
+            claim = self.claim_request() if self._claiming else Claim(0)
             direct = [o for o in outcomes if not o.may_retry]
             maybe = [o for o in outcomes if o.may_retry]
             claimed = 0
             heartbeat_due = time.monotonic() - self._last_exchange > HEARTBEAT
-            if starts or direct or limit or heartbeat_due or not self.state.rounds:
-                claimed = self._exchange(starts, direct, limit, resources)
+            if starts or direct or claim.limit or heartbeat_due or not self.state.rounds:
+                claimed = self._exchange(starts, direct, claim)
             if maybe:
                 self._apply_failure_handlers(maybe)
             return bool(claimed or outcomes)
@@ -199,8 +213,7 @@ class Exchanger(threading.Thread):
         self,
         starts: list[int],
         outcomes: list[Outcome],
-        limit: int,
-        resources: m.ComputeNodesResources | None,
+        claim: Claim,
     ) -> int:
         self._last_exchange = time.monotonic()
         reply = self.api.exchange_jobs(
@@ -219,8 +232,9 @@ class Exchanger(threading.Thread):
                     )
                     for o in outcomes
                 ],
-                claim_limit=limit,
-                resources=resources,
+                claim_limit=claim.limit,
+                resources=claim.resources,
+                job_limits=claim.job_limits,
             ),
         )
         for error in reply.errors:
@@ -235,7 +249,14 @@ class Exchanger(threading.Thread):
             self.state.is_complete = reply.is_complete
             self.state.is_canceled = reply.is_canceled
             self.state.is_stalled = bool(reply.is_stalled)
+            self.state.nothing_fits = bool(reply.nothing_fits)
             self.state.rounds += 1
+            fresh = [u for u in reply.unfit_jobs or [] if u.job_id not in self.state.unfit]
+            self.state.unfit.update((u.job_id, u.message) for u in fresh)
+        for unfit in fresh:  # named once each
+            logger.warning(
+                "workflow_id=%d: %s; it cannot run here", self.workflow_id, unfit.message
+            )
         if outcomes:
             self.on_reported(outcomes)
         return len(reply.jobs)
@@ -243,7 +264,7 @@ class Exchanger(threading.Thread):
     def _apply_failure_handlers(self, outcomes: list[Outcome]) -> None:
         final = [o for o in outcomes if not self.retry(o)]
         if final:
-            self._exchange([], final, 0, None)
+            self._exchange([], final, Claim(0))
 
 
 def drain_pipe(fd: int) -> None:

@@ -10,7 +10,6 @@ import contextlib
 import os
 import shutil
 import signal
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +52,7 @@ def job_environment(
 @dataclass
 class JobProcess:
     job: m.JobModel
-    popen: subprocess.Popen[bytes]
+    pid: int
     pidfd: int
     started: float
     deadline: float | None
@@ -63,51 +62,60 @@ class JobProcess:
     """Why the runner killed it ("runtime", "canceled", "terminated"), if it did."""
     need: Capacity = field(default_factory=lambda: Capacity(0, 0, 0))
     """The resources it holds while it runs."""
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
+    code: int | None = None
+    """The exit code once reaped; signals map to 128 + signal number, as shells do."""
 
     def signal_group(self, sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, sig)
+        if self.code is None:  # a reaped job's group ID may belong to someone else by now
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, sig)
 
     def kill(self, reason: str, *, graceful: bool = False) -> None:
         """Stop the whole process tree: SIGTERM for jobs that support it, else SIGKILL."""
         self.killed_for = self.killed_for or reason
         self.signal_group(signal.SIGTERM if graceful else signal.SIGKILL)
 
-    def reap(self) -> int:
-        """Collect the exit status; signals map to 128 + signal number, as shells do."""
-        code = self.popen.wait()
-        os.close(self.pidfd)
-        return 128 - code if code < 0 else code
+    def poll(self) -> int | None:
+        """Reap the process if it has exited; its exit code, or None while it runs."""
+        if self.code is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                code = os.waitstatus_to_exitcode(status)
+                self.code = 128 - code if code < 0 else code
+        return self.code
+
+
+WRITE_NEW = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 
 
 def launch(
     job: m.JobModel, env: dict[str, str], output_dir: Path, run_id: int, runtime_seconds: int | None
 ) -> JobProcess:
+    """Start the job's command in a new session, stdio in its own files.
+
+    ``posix_spawn`` (vfork and exec) rather than ``subprocess.Popen``: the child opens its
+    stdio files itself and the runner pays a fifth of Popen's CPU per job, which is most
+    of what a runner does for a short job.
+    """
     assert job.id is not None
     stdout, stderr = stdio_paths(output_dir, job.workflow_id, job.id, run_id, job.attempt_id or 1)
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        popen = subprocess.Popen(
-            [
-                SHELL,
-                "-c",
-                job.invocation_script + " " + job.command if job.invocation_script else job.command,
-            ],
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd=os.getcwd(),
-            start_new_session=True,
-        )
+    command = job.invocation_script + " " + job.command if job.invocation_script else job.command
+    pid = os.posix_spawn(
+        SHELL,
+        [SHELL, "-c", command],
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(stdout), WRITE_NEW, 0o644),
+            (os.POSIX_SPAWN_OPEN, 2, str(stderr), WRITE_NEW, 0o644),
+        ],
+        setsid=True,
+    )
     started = time.monotonic()
     return JobProcess(
         job=job,
-        popen=popen,
-        pidfd=os.pidfd_open(popen.pid),
+        pid=pid,
+        pidfd=os.pidfd_open(pid),
         started=started,
         deadline=started + runtime_seconds if runtime_seconds else None,
         stdout=stdout,

@@ -32,6 +32,9 @@ class Capacity:
             self.cpus - other.cpus, self.memory_bytes - other.memory_bytes, self.gpus - other.gpus
         )
 
+    def times(self, factor: int) -> Capacity:
+        return Capacity(self.cpus * factor, self.memory_bytes * factor, self.gpus * factor)
+
     def plus(self, other: Capacity) -> Capacity:
         return Capacity(
             self.cpus + other.cpus, self.memory_bytes + other.memory_bytes, self.gpus + other.gpus

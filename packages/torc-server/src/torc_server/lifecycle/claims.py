@@ -109,41 +109,27 @@ def claim_by_resources(
     strict_scheduler_match: bool,
     *,
     compute_node_id: int | None = None,
+    job_limits: m.ComputeNodesResources | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Pick ready jobs that fit together into ``capacity``; return them and, when none
+    """Pick ready jobs that fit together into ``capacity``, each within ``job_limits`` (the
+    node's size; ``capacity`` may be larger, to claim ahead); return them and, when none
     fit, why."""
     workflow = _claimable(conn, workflow_id)
     if workflow is None:
         return [], f"workflow {workflow_id} is canceled"
-    if min(capacity.num_cpus, capacity.num_gpus, capacity.num_nodes) < 0 or capacity.memory_gb < 0:
-        raise Unprocessable("resources must not be negative")
+    each = job_limits or capacity
+    for given in (capacity, each):
+        if min(given.num_cpus, given.num_gpus, given.num_nodes) < 0 or given.memory_gb < 0:
+            raise Unprocessable("resources must not be negative")
     cpus, gpus = capacity.num_cpus, capacity.num_gpus
     memory = int(capacity.memory_gb * GIB)
-    conditions = [
-        "workflow_id = :w",
-        "status = 2",
-        "rr_num_cpus <= :cpus",
-        "rr_num_gpus <= :gpus",
-        "rr_memory_bytes <= :memory",
-        "rr_num_nodes <= :nodes",
-    ]
-    params: dict[str, Any] = {"w": workflow_id, "cpus": cpus, "gpus": gpus, "memory": memory}
-    params.update(nodes=capacity.num_nodes, scan=max(limit * SCAN_FACTOR, 64))
-    if capacity.time_limit:
-        conditions.append("rr_runtime_seconds <= :seconds")
-        params["seconds"] = duration_seconds(capacity.time_limit)
-    if capacity.scheduler_config_id is not None:
-        params["scheduler"] = capacity.scheduler_config_id
-        conditions.append(
-            "scheduler_id = :scheduler"
-            if strict_scheduler_match
-            else "(scheduler_id = :scheduler OR scheduler_id IS NULL)"
-        )
+    conditions, params = _fit_conditions(each, strict_scheduler_match)
+    params.update(w=workflow_id, scan=max(limit * SCAN_FACTOR, 64))
     order = f"priority DESC, {SORT_ORDERS[sort_method(workflow)]}id"
     candidates = conn.execute(
         sql(
-            f"SELECT * FROM job WHERE {' AND '.join(conditions)} ORDER BY {order} "
-            f"LIMIT :scan{_lock_suffix(conn)}"
+            f"SELECT * FROM job WHERE workflow_id = :w AND status = 2 AND "
+            f"{' AND '.join(conditions)} ORDER BY {order} LIMIT :scan{_lock_suffix(conn)}"
         ),
         params,
     )
@@ -163,3 +149,96 @@ def claim_by_resources(
     candidates.close()
     reason = None if chosen else "no ready job fits the available resources"
     return _mark_pending(conn, chosen, compute_node_id), reason
+
+
+def _fit_conditions(
+    each: m.ComputeNodesResources, strict_scheduler_match: bool
+) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions (and their parameters) for a job that fits one node of ``each``."""
+    conditions = [
+        "rr_num_cpus <= :cpus",
+        "rr_num_gpus <= :gpus",
+        "rr_memory_bytes <= :memory",
+        "rr_num_nodes <= :nodes",
+    ]
+    params: dict[str, Any] = {
+        "cpus": each.num_cpus,
+        "gpus": each.num_gpus,
+        "memory": int(each.memory_gb * GIB),
+        "nodes": each.num_nodes,
+    }
+    if each.time_limit:
+        conditions.append("rr_runtime_seconds <= :seconds")
+        params["seconds"] = duration_seconds(each.time_limit)
+    if each.scheduler_config_id is not None:
+        params["scheduler"] = each.scheduler_config_id
+        conditions.append(
+            "scheduler_id = :scheduler"
+            if strict_scheduler_match
+            else "(scheduler_id = :scheduler OR scheduler_id IS NULL)"
+        )
+    return conditions, params
+
+
+UNFIT_LISTED = 20
+
+
+def unfit_jobs(
+    conn: Connection,
+    workflow_id: int,
+    each: m.ComputeNodesResources,
+    strict_scheduler_match: bool,
+) -> list[tuple[int, str]]:
+    """Ready jobs that can never run on a node of ``each``, with why (at most 20)."""
+    conditions, params = _fit_conditions(each, strict_scheduler_match)
+    rows = conn.execute(
+        sql(
+            "SELECT id, name, rr_num_cpus, rr_num_gpus, rr_memory_bytes, rr_num_nodes, "
+            "rr_runtime_seconds, scheduler_id FROM job WHERE workflow_id = :w AND status = 2 "
+            f"AND NOT ({' AND '.join(conditions)}) ORDER BY id LIMIT {UNFIT_LISTED}"
+        ),
+        {**params, "w": workflow_id},
+    ).mappings()
+    return [(row["id"], _why_unfit(row, each, params)) for row in rows]
+
+
+def _why_unfit(
+    row: Mapping[Any, Any], each: m.ComputeNodesResources, params: Mapping[str, Any]
+) -> str:
+    needs = []
+    if row["rr_num_cpus"] > each.num_cpus:
+        needs.append(f"{row['rr_num_cpus']} CPUs (this node has {each.num_cpus})")
+    if row["rr_memory_bytes"] > params["memory"]:
+        needs.append(
+            f"{row['rr_memory_bytes'] / GIB:.1f} GiB of memory (this node has {each.memory_gb:.1f})"
+        )
+    if row["rr_num_gpus"] > each.num_gpus:
+        needs.append(f"{row['rr_num_gpus']} GPUs (this node has {each.num_gpus})")
+    if row["rr_num_nodes"] > each.num_nodes:
+        needs.append(f"{row['rr_num_nodes']} nodes (this runner has {each.num_nodes})")
+    if "seconds" in params and row["rr_runtime_seconds"] > params["seconds"]:
+        needs.append(
+            f"a runtime of {row['rr_runtime_seconds']} s (this node's time limit is "
+            f"{params['seconds']} s)"
+        )
+    what = f"job {row['id']} ({row['name']})"
+    if not needs:
+        return f"{what} is bound to scheduler {row['scheduler_id']}, not this node's"
+    return f"{what} needs " + " and ".join(needs)
+
+
+def nothing_fits(
+    conn: Connection, workflow_id: int, each: m.ComputeNodesResources, strict_scheduler_match: bool
+) -> bool:
+    """No job is claimed or running, no finish awaits the unblocker, and no ready job fits
+    a node of ``each``: a runner of that size can never make progress."""
+    conditions, params = _fit_conditions(each, strict_scheduler_match)
+    busy = conn.execute(
+        sql(
+            "SELECT 1 FROM job WHERE workflow_id = :w AND (status IN (3, 4) "
+            f"OR unblocking_processed = :no OR (status = 2 AND {' AND '.join(conditions)})) "
+            "LIMIT 1"
+        ),
+        {**params, "w": workflow_id, "no": False},
+    ).first()
+    return busy is None

@@ -24,6 +24,9 @@ from torc_server.settings import DEFAULT_RUNNER_TIMEOUT as DEFAULT_TIMEOUT
 
 logger = logging.getLogger(__name__)
 HOST = socket.gethostname()
+RECONNECT_GRACE = 10.0
+"""Seconds a runner may take to be heard once the server can listen again: runners retry
+an unreachable server with backoff capped at 10 s (``torc.api.base``)."""
 
 
 def _process_gone(pid: int) -> bool:
@@ -52,7 +55,11 @@ def reap_dead_runners(
     released = 0
     for node in nodes:
         local_and_gone = node.hostname == HOST and _process_gone(node.pid)
-        heard = None if node.last_heartbeat is None else max(node.last_heartbeat, listening_since)
+        heard = (
+            None
+            if node.last_heartbeat is None
+            else max(node.last_heartbeat, listening_since + RECONNECT_GRACE)
+        )
         silent = heard is not None and now - heard > timeout
         if not (local_and_gone or silent):
             continue

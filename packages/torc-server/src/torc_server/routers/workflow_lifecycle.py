@@ -128,14 +128,16 @@ def exchange_jobs(
         jobs: list[dict[str, Any]] = []
         reason = None
         limit = request.claim_limit or 0
+        strict = bool(request.strict_scheduler_match)
         if limit and request.resources is not None:
             jobs, reason = claims.claim_by_resources(
                 conn,
                 id,
                 limit,
                 request.resources,
-                bool(request.strict_scheduler_match),
+                strict,
                 compute_node_id=node,
+                job_limits=request.job_limits,
             )
         elif limit:
             jobs = claims.claim_next(conn, id, limit, compute_node_id=node)
@@ -143,6 +145,12 @@ def exchange_jobs(
         # A runner that just got work needs no verdict on the whole workflow: skip the queries.
         complete = bool(status["is_canceled"]) or (not jobs and workflow_is_done(conn, id))
         stalled = not (jobs or complete) and workflow_is_stalled(conn, id)
+        unfit: list[tuple[int, str]] = []
+        hopeless = False
+        if limit and request.resources is not None and not (jobs or complete or stalled):
+            each = request.job_limits or request.resources
+            unfit = claims.unfit_jobs(conn, id, each, strict)
+            hopeless = bool(unfit) and claims.nothing_fits(conn, id, each, strict)
     if request.completions:
         ctx.unblocker.wake(id)
     return {
@@ -152,6 +160,8 @@ def exchange_jobs(
         "is_complete": complete,
         "is_canceled": bool(status["is_canceled"]),
         "is_stalled": stalled,
+        "unfit_jobs": [{"job_id": i, "code": 422, "message": why} for i, why in unfit],
+        "nothing_fits": hopeless,
     }
 
 
