@@ -199,7 +199,7 @@ def test_precedence_flag_over_variable_over_local_over_user_file(
     home: Home, launch: Launch
 ) -> None:
     user_port, local_port, env_port, flag_port = (free_port() for _ in range(4))
-    home.write_user_config(f"[server]\nport = {user_port}\nthreads = 2\n")
+    home.write_user_config(f"[server]\nport = {user_port}\n")
     assert launch().port == user_port
     home.write_local_config(f"[server]\nport = {local_port}\n")
     assert launch().port == local_port
@@ -222,7 +222,8 @@ def test_config_url_and_level(home: Home, launch: Launch) -> None:
 
 
 def test_no_config_ignores_the_files(home: Home, launch: Launch) -> None:
-    home.write_local_config("[server]\nport = 1\n")  # would be refused: a privileged port
+    home.write_local_config("[server]\nrequire_auth = true\n")  # refused when read
+    assert torc_server("run", "--port", "0", env=home.env, cwd=home.work).returncode == 1
     server = launch("--no-config", "--port", "0")
     assert server.api().ping().status == "ok"
 
