@@ -87,9 +87,15 @@ def cli_rate(count: int, barrier: bool, work: Path, *options: str, monitor: bool
     work.mkdir(parents=True)
     (work / "spec.yaml").write_text(spec_text(count, barrier, monitor))
     expected = count + (STAGES if barrier else 0)
+    # As on a user's machine: Python caches bytecode (some shells here turn that off).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
     done = subprocess.run(
-        [*TORC, "-s", "run", *options, "spec.yaml"], cwd=work, capture_output=True, text=True
+        [*TORC, "-s", "run", *options, "spec.yaml"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - started
     summary = done.stdout.strip().splitlines()[-1:] or [""]

@@ -38,8 +38,9 @@ Handler = Callable[..., Any]
 HANDLERS: dict[str, Handler] = {}
 INT64 = range(-(2**63), 2**63)
 """What an integer column (and the upstream server's i64) holds."""
-LONG_DIGITS = re.compile(rb"\d{19}")
-"""Every integer outside ``INT64`` has at least 19 digits."""
+LONG_DIGITS = re.compile(rb"(?<![\d.])\d{19}(?![.eE])")
+"""Every integer outside ``INT64`` has at least 19 digits (a float such as
+0.00012345678901234567 has as many, after its point: not an integer)."""
 
 
 def operation(operation_id: str) -> Callable[[Handler], Handler]:

@@ -75,6 +75,8 @@ class Outcome:
 
     jobs: list[dict[str, Any]] = field(default_factory=list)
     refused: list[tuple[int, TorcError]] = field(default_factory=list)
+    flagged: bool = False
+    """Some finished job is left for the unblocker (a job waits for it)."""
 
     def raise_refusal(self) -> None:
         if self.refused:
@@ -231,6 +233,7 @@ def complete_jobs(
         # Only a finish someone waits for needs the unblocker (see torc_server.unblocker).
         for processed in (True, False):
             group = [i for i in ids if (code not in DONE or i not in waited_for) == processed]
+            outcome.flagged = outcome.flagged or (bool(group) and not processed)
             for part in chunks(group):
                 conn.execute(
                     sql(

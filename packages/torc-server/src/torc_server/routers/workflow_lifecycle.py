@@ -151,7 +151,9 @@ def exchange_jobs(
             each = request.job_limits or request.resources
             unfit = claims.unfit_jobs(conn, id, each, strict)
             hopeless = bool(unfit) and claims.nothing_fits(conn, id, each, strict)
-    if request.completions:
+    # The unblocker is needed for finishes a job waits for, and to notice that the
+    # workflow is done, which cannot be while this runner got more jobs to run.
+    if finished.flagged or (request.completions and not jobs):
         ctx.unblocker.wake(id)
     return {
         "jobs": jobs,
