@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.common import record, server, table
+from bench.common import record, server, table, user_env
 
 SLOTS = 2
 STAGES = 4
@@ -87,8 +87,7 @@ def cli_rate(count: int, barrier: bool, work: Path, *options: str, monitor: bool
     work.mkdir(parents=True)
     (work / "spec.yaml").write_text(spec_text(count, barrier, monitor))
     expected = count + (STAGES if barrier else 0)
-    # As on a user's machine: Python caches bytecode (some shells here turn that off).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = user_env()
     started = time.perf_counter()
     done = subprocess.run(
         [*TORC, "-s", "run", *options, "spec.yaml"],

@@ -42,6 +42,13 @@ def record(benchmark: str, figures: dict[str, Any]) -> None:
         handle.write(json.dumps(line) + "\n")
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment for a torc process, as on a user's machine: Python caches bytecode
+    (some shells here set PYTHONDONTWRITEBYTECODE, which recompiles torc at every start)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **extra}
+
+
 def table(rows: list[tuple[str, str]]) -> str:
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)

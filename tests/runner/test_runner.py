@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
 from collections import Counter
@@ -280,3 +281,26 @@ def test_actions_run_commands(api: TorcApi, tmp_path: Path) -> None:
     assert sorted(lines) == sorted(
         ["on_worker_start", "on_workflow_start", "on_jobs_complete", "on_workflow_complete"]
     )
+
+
+def test_jobs_start_as_a_shell_would_start_them(api: TorcApi, tmp_path: Path) -> None:
+    """posix_spawn sets up what subprocess would: default SIGPIPE (a pipeline's writer ends
+    when its reader does), stdin from /dev/null, a session of its own, its stdio files,
+    its identity in the environment, the runner's working directory."""
+    w = workflow(api)
+    probe = (
+        "grep SigIgn /proc/$$/status; yes | head -n 2; echo stdin=$(cat | wc -c); "
+        "echo sid=$(ps -o sid= -p $$) pid=$$; echo job=$TORC_JOB_NAME; pwd; echo oops >&2"
+    )
+    (job,) = jobs(api, w, {"probe": probe})
+    assert run(api, w, tmp_path / "out") == {"completed": 1}
+    stdio = tmp_path / "out" / "job_stdio"
+    (out,) = stdio.glob(f"job_wf{w}_j{job.id}_r1_a1.o")
+    lines = out.read_text().splitlines()
+    ignored = int(lines[0].split()[1], 16)
+    assert not ignored & (1 << (signal.SIGPIPE - 1)), "SIGPIPE is ignored in the job"
+    assert lines[1:3] == ["y", "y"] and lines[3] == "stdin=0"
+    session = re.fullmatch(r"sid=\s*(\d+) pid=(\d+)", lines[4])
+    assert session is not None and session[1] == session[2], "the job leads its own session"
+    assert lines[5] == "job=probe" and lines[6] == str(Path.cwd())
+    assert out.with_suffix(".e").read_text() == "oops\n"

@@ -36,9 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "server": {
         "log_level": "info",
         "https": False,
-        "url": "localhost",
+        "url": "127.0.0.1",
         "port": 8080,
-        "threads": 1,
+        "threads": 8,
         "database": None,
         "auth_file": None,
         "require_auth": False,

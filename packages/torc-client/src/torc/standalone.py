@@ -90,6 +90,7 @@ class StandaloneServer:
             "1",
             "--log-level",
             "warn",
+            "--no-config",  # the user's [server] settings are for their shared server
         ]
         self.proc = subprocess.Popen(
             command,

@@ -86,6 +86,9 @@ class JobProcess:
 
 
 WRITE_NEW = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
+"""Python ignores these; a job gets them back at their defaults, as ``subprocess`` does
+(``yes | head`` must end ``yes`` with SIGPIPE, not flood it with write errors)."""
 
 
 def launch(
@@ -110,6 +113,7 @@ def launch(
             (os.POSIX_SPAWN_OPEN, 2, str(stderr), WRITE_NEW, 0o644),
         ],
         setsid=True,
+        setsigdef=DEFAULT_SIGNALS,
     )
     started = time.monotonic()
     return JobProcess(
