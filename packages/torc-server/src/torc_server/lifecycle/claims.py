@@ -18,6 +18,7 @@ import torc_models as m
 from torc_server.db.sql import sql
 from torc_server.errors import Conflict, NotFound, Unprocessable
 from torc_server.lifecycle.jobstore import to_wire
+from torc_server.lifecycle.unblock import active_jobs, unapplied
 from torc_server.units import duration_seconds
 
 SORT_ORDERS = {
@@ -231,14 +232,16 @@ def nothing_fits(
     conn: Connection, workflow_id: int, each: m.ComputeNodesResources, strict_scheduler_match: bool
 ) -> bool:
     """No job is claimed or running, no finish awaits the unblocker, and no ready job fits
-    a node of ``each``: a runner of that size can never make progress."""
+    a node of ``each``: a runner of that size can never make progress. (Three indexed
+    questions: joined by OR, SQLite would scan the workflow's jobs.)"""
+    if active_jobs(conn, workflow_id, (3, 4)) or unapplied(conn, workflow_id):
+        return False
     conditions, params = _fit_conditions(each, strict_scheduler_match)
-    busy = conn.execute(
+    fitting = conn.execute(
         sql(
-            "SELECT 1 FROM job WHERE workflow_id = :w AND (status IN (3, 4) "
-            f"OR unblocking_processed = :no OR (status = 2 AND {' AND '.join(conditions)})) "
-            "LIMIT 1"
+            f"SELECT 1 FROM job WHERE workflow_id = :w AND status = 2 AND "
+            f"{' AND '.join(conditions)} LIMIT 1"
         ),
-        {**params, "w": workflow_id, "no": False},
+        {**params, "w": workflow_id},
     ).first()
-    return busy is None
+    return fitting is None

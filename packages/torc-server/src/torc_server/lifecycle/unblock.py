@@ -153,14 +153,28 @@ def workflow_is_done(conn: Connection, workflow_id: int) -> bool:
 
 def workflow_is_stalled(conn: Connection, workflow_id: int) -> bool:
     """No job can make progress: none ready, claimed or running, and no finish unapplied."""
-    active = conn.execute(
-        sql(
-            "SELECT 1 FROM job WHERE workflow_id = :w AND "
-            f"(status IN {_in((READY, PENDING, RUNNING))} OR unblocking_processed = :no) LIMIT 1"
-        ),
+    return not (
+        active_jobs(conn, workflow_id, (READY, PENDING, RUNNING)) or unapplied(conn, workflow_id)
+    )
+
+
+def active_jobs(conn: Connection, workflow_id: int, statuses: tuple[int, ...]) -> bool:
+    """Some job of the workflow has one of ``statuses`` (an index lookup)."""
+    found = conn.execute(
+        sql(f"SELECT 1 FROM job WHERE workflow_id = :w AND status IN {_in(statuses)} LIMIT 1"),
+        {"w": workflow_id},
+    ).first()
+    return found is not None
+
+
+def unapplied(conn: Connection, workflow_id: int) -> bool:
+    """Some finish of the workflow awaits the unblocker. Asked apart from the statuses:
+    joined by OR, the two made SQLite scan the workflow's jobs from the oldest."""
+    found = conn.execute(
+        sql("SELECT 1 FROM job WHERE unblocking_processed = :no AND workflow_id = :w LIMIT 1"),
         {"w": workflow_id, "no": False},
     ).first()
-    return active is None
+    return found is not None
 
 
 def detect_completion(conn: Connection, workflow_id: int) -> None:
