@@ -28,6 +28,10 @@ SORT_ORDERS = {
 }
 DEFAULT_SORT = "gpus_runtime_memory"
 GIB = 1024**3
+NONE_FITS_NODE = "no ready job fits this compute node"
+"""The claim's reason when no ready job fits even the whole node: only then are the ready
+jobs worth searching for ones that never will (a runner merely waiting for capacity asks
+on every round)."""
 SCAN_FACTOR = 8
 """A resource claim reads at most this many candidates per job it may return."""
 
@@ -135,7 +139,9 @@ def claim_by_resources(
         params,
     )
     chosen: list[Mapping[Any, Any]] = []
+    any_candidate = False
     for row in candidates.mappings():
+        any_candidate = True
         if len(chosen) >= limit or cpus < 1:
             break
         if (
@@ -148,7 +154,9 @@ def claim_by_resources(
             memory -= row["rr_memory_bytes"]
             gpus -= row["rr_num_gpus"]
     candidates.close()
-    reason = None if chosen else "no ready job fits the available resources"
+    reason = None
+    if not chosen:
+        reason = "no ready job fits the available resources" if any_candidate else NONE_FITS_NODE
     return _mark_pending(conn, chosen, compute_node_id), reason
 
 

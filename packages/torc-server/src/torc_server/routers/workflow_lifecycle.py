@@ -147,8 +147,9 @@ def exchange_jobs(
         stalled = not (jobs or complete) and workflow_is_stalled(conn, id)
         unfit: list[tuple[int, str]] = []
         hopeless = False
-        if limit and request.resources is not None and not (jobs or complete or stalled):
-            each = request.job_limits or request.resources
+        resources = request.resources
+        if reason == claims.NONE_FITS_NODE and resources and not (complete or stalled):
+            each = request.job_limits or resources
             unfit = claims.unfit_jobs(conn, id, each, strict)
             hopeless = bool(unfit) and claims.nothing_fits(conn, id, each, strict)
     # The unblocker is needed for finishes a job waits for, and to notice that the
