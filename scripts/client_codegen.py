@@ -7,6 +7,7 @@ subclasses :class:`torc.api.base.BaseApi`, which owns transport, auth, retries a
 
 from __future__ import annotations
 
+import keyword
 import re
 import textwrap
 from pathlib import Path
@@ -69,6 +70,12 @@ def _body_name(op: dict[str, Any], schema: dict[str, Any]) -> str:
     return "request_body" if schema.get("type") == "array" else "body"
 
 
+def _arg(name: str) -> str:
+    """A parameter's Python name: ``async`` is a keyword, so ``var_async`` as the published
+    clients spell it."""
+    return f"var_{name}" if keyword.iskeyword(name) else name
+
+
 def render_operation(spec: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> str:
     params = [_resolve(spec, p) for p in op.get("parameters", [])]
     path_params = sorted(
@@ -86,20 +93,28 @@ def render_operation(spec: dict[str, Any], path: str, method: str, op: dict[str,
         body_name = _body_name(op, body_schema)
         positional.append(f"{body_name}: {python_type(body_schema)}")
     positional += [f"{p['name']}: {python_type(p['schema'])}" for p in required_query]
-    keyword = [f"{p['name']}: {python_type(p['schema'])} | None = None" for p in optional_query]
-    signature = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    optional = [
+        f"{_arg(p['name'])}: {python_type(p['schema'])} | None = None" for p in optional_query
+    ]
+    signature = ", ".join(["self", *positional, *(["*", *optional] if optional else [])])
 
     ok = op["responses"]["200"]["content"]["application/json"]["schema"]
     returns = python_type(ok)
+    accepted = op["responses"].get("202")
 
     call = [f'"{method.upper()}"', f'"{path}"']
     if path_params:
         call.append("path={" + ", ".join(f'"{p["name"]}": {p["name"]}' for p in path_params) + "}")
     if query:
-        call.append("query={" + ", ".join(f'"{p["name"]}": {p["name"]}' for p in query) + "}")
+        call.append("query={" + ", ".join(f'"{p["name"]}": {_arg(p["name"])}' for p in query) + "}")
     if body_name:
         call.append(f"body={body_name}")
     call.append(f"response={returns}")
+    if accepted:
+        # 202: the server runs the operation in the background and answers with a task.
+        accepted_type = python_type(accepted["content"]["application/json"]["schema"])
+        call.append(f"accepted={accepted_type}")
+        returns = f"{returns} | {accepted_type}"
     extension = " (torc extension)" if op.get("x-torc-extension") else ""
     summary = textwrap.fill(op["summary"], width=88, subsequent_indent=" " * 8)
     return (

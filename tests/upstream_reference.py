@@ -1,4 +1,5 @@
-"""Parser for ../shared/reference/upstream-api-0.22.md, the original's API listing."""
+"""Parser for the original's API listings: ../shared/reference/upstream-api-0.22.md, and
+tests/reference/upstream-api-0.35.md (written by scripts/upstream_listing.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "upstream-api-0.22.md"
+REFERENCES = {
+    "0.22": Path(__file__).resolve().parents[2] / "shared" / "reference" / "upstream-api-0.22.md",
+    "0.35": Path(__file__).resolve().parent / "reference" / "upstream-api-0.35.md",
+}
 
 OP_LINE = re.compile(r"^(GET|POST|PUT|DELETE) (\S+)\s+operationId=(\w+)\s+->\s+(\S+)")
 PARAM_LINE = re.compile(r"^\s+(\w+) \((path|query|body)(, optional)?\)")
@@ -37,12 +41,12 @@ class Field:
     default: str | None
 
 
-def parse() -> tuple[list[Operation], dict[str, list[Field]]]:
+def parse(generation: str) -> tuple[list[Operation], dict[str, list[Field]]]:
     """Return the upstream operations and ``{model: fields}`` (enums map to [])."""
     operations: list[Operation] = []
     models: dict[str, list[Field]] = {}
     current: list[Field] | None = None
-    for line in REFERENCE.read_text().splitlines():
+    for line in REFERENCES[generation].read_text().splitlines():
         if match := OP_LINE.match(line):
             operations.append(Operation(match[1], match[2], match[3], match[4]))
         elif (match := PARAM_LINE.match(line)) and operations and current is None:

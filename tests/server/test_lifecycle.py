@@ -76,7 +76,7 @@ def test_diamond_with_files(any_api: TorcApi) -> None:
 
 def test_user_data_dependencies(any_api: TorcApi) -> None:
     w = workflow(any_api)
-    records = any_api.create_user_data_records(
+    records = any_api.create_user_data_list(
         m.UserDataListModel(user_data=[m.UserDataModel(workflow_id=w, name="config")])
     ).user_data
     config = records[0].id

@@ -86,7 +86,7 @@ def test_user_data(api: TorcApi) -> None:
     )
     assert first.id is not None and first.data == {"alpha": [1, 2], "beta": None}
     assert first.is_ephemeral is False
-    bulk = api.create_user_data_records(
+    bulk = api.create_user_data_list(
         m.UserDataListModel(
             user_data=[
                 m.UserDataModel(workflow_id=wf, name="empty"),

@@ -51,6 +51,30 @@ class AccessGroupModel(BaseModel):
     name: Annotated[str, Field(description="Group name, unique on the server.")]
 
 
+class ActiveTaskResponse(BaseModel):
+    """
+    The workflow's active asynchronous task; task is null when none is queued or running.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    task: Annotated[TaskModel | None, Field(description="The queued or running task, or null.")] = (
+        None
+    )
+
+
+class ArchiveWorkflowRequest(BaseModel):
+    """
+    Body of archive_workflow; true archives the workflow, false unarchives it.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    is_archived: Annotated[bool, Field(description="The archived flag to set.")]
+
+
 class BatchCompleteJobsRequest(BaseModel):
     """
     Completions of several jobs of one workflow, reported together by a job runner.
@@ -59,7 +83,9 @@ class BatchCompleteJobsRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    completions: Annotated[list[JobCompletion], Field(description="One entry per finished job.")]
+    completions: Annotated[
+        list[JobCompletionEntry], Field(description="One entry per finished job.")
+    ]
 
 
 class BatchCompleteJobsResponse(BaseModel):
@@ -70,12 +96,12 @@ class BatchCompleteJobsResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    jobs: Annotated[
-        list[JobModel],
-        Field(description="Jobs now in their final status, in request order."),
+    completed: Annotated[
+        list[int],
+        Field(description="IDs of the jobs now in their final status, in request order."),
     ]
     errors: Annotated[
-        list[BatchItemError],
+        list[JobCompletionError],
         Field(
             description="Completions that were refused, with the reason; the others still apply."
         ),
@@ -213,6 +239,16 @@ class ComputeNodeModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
+    avg_cpu_percent: Annotated[
+        float | None,
+        Field(
+            description="Mean CPU utilization of the node over its monitored life (node monitoring)."
+        ),
+    ] = None
+    avg_memory_bytes: Annotated[
+        int | None,
+        Field(description="Mean memory in use on the node (node monitoring)."),
+    ] = None
     compute_node_type: Annotated[str, Field(description='Kind of runner, "local" or "slurm".')]
     duration_seconds: Annotated[
         float | None,
@@ -231,7 +267,19 @@ class ComputeNodeModel(BaseModel):
         int,
         Field(description="Number of nodes in the runner's allocation (1 for local runners)."),
     ]
+    peak_cpu_percent: Annotated[
+        float | None,
+        Field(description="Highest CPU utilization sampled on the node (node monitoring)."),
+    ] = None
+    peak_memory_bytes: Annotated[
+        int | None,
+        Field(description="Most memory sampled in use on the node (node monitoring)."),
+    ] = None
     pid: Annotated[int, Field(description="Operating-system process ID of the runner.")]
+    sample_count: Annotated[
+        int | None,
+        Field(description="Samples the node monitoring summaries are computed from."),
+    ] = None
     scheduler: Annotated[
         Any | None,
         Field(
@@ -252,6 +300,27 @@ class ComputeNodeModel(BaseModel):
         ),
     ] = None
     workflow_id: Annotated[int, Field(description="ID of the workflow the runner serves.")]
+
+
+class ComputeNodeMonitorConfig(BaseModel):
+    """
+    Resource monitoring of a whole compute node (as opposed to its jobs).
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    cpu: Annotated[
+        bool | None,
+        Field(description="Sample the node's CPU utilization; default true."),
+    ] = True
+    enabled: Annotated[bool | None, Field(description="Monitor the node; default false.")] = False
+    granularity: Annotated[
+        MonitorGranularity | None, Field(description="Keep a summary or a time series.")
+    ] = None
+    memory: Annotated[
+        bool | None, Field(description="Sample the node's memory use; default true.")
+    ] = True
 
 
 class ComputeNodeSchedule(BaseModel):
@@ -319,9 +388,9 @@ class CreateFilesResponse(BaseModel):
         populate_by_name=True,
     )
     files: Annotated[
-        list[FileModel],
+        list[FileModel] | None,
         Field(description="The created files with server-assigned IDs, in request order."),
-    ]
+    ] = None
 
 
 class CreateJobsResponse(BaseModel):
@@ -338,18 +407,18 @@ class CreateJobsResponse(BaseModel):
     ] = None
 
 
-class CreateUserDataResponse(BaseModel):
+class CreateUserDataListResponse(BaseModel):
     """
-    User-data records created by one bulk request.
+    User-data records created by one bulk request, in request order.
     """
 
     model_config = ConfigDict(
         populate_by_name=True,
     )
     user_data: Annotated[
-        list[UserDataModel],
-        Field(description="The created records with server-assigned IDs, in request order."),
-    ]
+        list[UserDataModel] | None,
+        Field(description="The created records with their new IDs."),
+    ] = None
 
 
 class DeleteCountResponse(BaseModel):
@@ -373,6 +442,23 @@ class DeleteRoCrateEntitiesResponse(BaseModel):
     )
     deleted_count: Annotated[int, Field(description="Number of entities deleted.")]
     message: Annotated[str, Field(description="Human-readable summary of the deletion.")]
+
+
+class DynamicJobsConfig(BaseModel):
+    """
+    Settings of jobs spawned at run time (spawn_jobs); fixed once the workflow exists.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    max_iterations: Annotated[
+        int | None,
+        Field(
+            description="Most spawn_jobs calls per lineage; null applies the server's default (100)."
+        ),
+    ] = None
 
 
 class ErrorResponse(BaseModel):
@@ -426,6 +512,87 @@ class EventModel(BaseModel):
         Field(description="When the event happened, Unix timestamp in milliseconds."),
     ]
     workflow_id: Annotated[int, Field(description="ID of the workflow the event belongs to.")]
+
+
+class ExecutionConfig(BaseModel):
+    """
+    How runners launch the workflow's jobs (directly or through srun) and stop them.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    enable_cpu_bind: Annotated[
+        bool | None,
+        Field(description="Let Slurm bind job steps to CPU cores (slurm mode only)."),
+    ] = None
+    job_stdio_overrides: Annotated[
+        dict[str, Any] | None,
+        Field(description="Per-job stdout/stderr settings, keyed by job name."),
+    ] = None
+    limit_resources: Annotated[
+        bool | None,
+        Field(
+            description="Kill jobs that exceed their memory or CPU requirements (direct mode; default true)."
+        ),
+    ] = None
+    mode: Annotated[ExecutionMode | None, Field(description="direct (default), slurm or auto.")] = (
+        None
+    )
+    oom_exit_code: Annotated[
+        int | None,
+        Field(
+            description="Return code recorded for a job killed for exceeding its memory (default 137)."
+        ),
+    ] = None
+    sigkill_headroom_seconds: Annotated[
+        int | None,
+        Field(
+            description="Seconds before the allocation ends at which jobs are killed (default 60)."
+        ),
+    ] = None
+    sigterm_lead_seconds: Annotated[
+        int | None,
+        Field(description="Seconds between the termination signal and SIGKILL (default 30)."),
+    ] = None
+    srun_mpi: Annotated[
+        str | None,
+        Field(description="MPI type passed to the srun that starts one runner per node."),
+    ] = None
+    srun_termination_signal: Annotated[
+        str | None,
+        Field(description="Signal specification for srun job steps (srun --signal)."),
+    ] = None
+    staggered_start: Annotated[
+        bool | None,
+        Field(
+            description="Start runners at staggered times so that they do not all ask the server at once."
+        ),
+    ] = None
+    stdio: Annotated[
+        StdioConfig | None,
+        Field(description="Workflow-wide default for capturing stdout and stderr."),
+    ] = None
+    termination_signal: Annotated[
+        str | None, Field(description="Signal sent before SIGKILL (default SIGTERM).")
+    ] = None
+    timeout_exit_code: Annotated[
+        int | None,
+        Field(
+            description="Return code recorded for a job killed at its runtime limit (default 152)."
+        ),
+    ] = None
+
+
+class ExecutionMode(StrEnum):
+    """
+    How runners launch jobs.
+    """
+
+    direct = "direct"
+    slurm = "slurm"
+    auto = "auto"
 
 
 class FailureHandlerModel(BaseModel):
@@ -589,7 +756,7 @@ class IsUninitializedResponse(BaseModel):
     ]
 
 
-class JobCompletion(BaseModel):
+class JobCompletionEntry(BaseModel):
     """
     The final status and result of one job, as complete_job takes them.
     """
@@ -616,6 +783,24 @@ class JobCompletion(BaseModel):
         list[FileMtime] | None,
         Field(
             description="Modification times of the job's output files right after it completed, recorded on the file records so that a later reinitialize sees them unchanged. Only files that are outputs of this job are updated; ignored unless status is completed."
+        ),
+    ] = None
+
+
+class JobCompletionError(BaseModel):
+    """
+    Why one completion of a batch was refused; the others still applied.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    job_id: Annotated[int, Field(description="Job whose completion was refused.")]
+    message: Annotated[str, Field(description="What was wrong and what to do about it.")]
+    code: Annotated[
+        int | None,
+        Field(
+            description="HTTP status the completion would have received on its own (e.g. 404, 409, 422)."
         ),
     ] = None
 
@@ -657,7 +842,7 @@ class JobExchangeRequest(BaseModel):
         ),
     ] = None
     completions: Annotated[
-        list[JobCompletion] | None,
+        list[JobCompletionEntry] | None,
         Field(description="Jobs that finished since the last exchange, with their results."),
     ] = None
     claim_limit: Annotated[
@@ -789,10 +974,20 @@ class JobModel(BaseModel):
             description="If true, the job is canceled when a job it depends on fails; default false."
         ),
     ] = None
+    compute_node_id: Annotated[
+        int | None,
+        Field(
+            description="Compute node running the current attempt; set by start_job, cleared when it ends."
+        ),
+    ] = None
     command: Annotated[str, Field(description="Shell command the job runner executes.")]
     depends_on_job_ids: Annotated[
         list[int] | None,
         Field(description="IDs of jobs that must finish before this one (explicit dependencies)."),
+    ] = None
+    env: Annotated[
+        dict[str, Any] | None,
+        Field(description="Environment variables set for this job (over the workflow's env)."),
     ] = None
     failure_handler_id: Annotated[
         int | None,
@@ -823,6 +1018,12 @@ class JobModel(BaseModel):
         str,
         Field(description="Human-readable job name used in specs, logs and reports."),
     ]
+    origin: Annotated[
+        str | None,
+        Field(
+            description='Null for declared jobs, "retry" for jobs retried by a failure handler, "spawn" for jobs added by spawn_jobs.'
+        ),
+    ] = None
     output_file_ids: Annotated[
         list[int] | None, Field(description="IDs of files the job writes.")
     ] = None
@@ -854,6 +1055,12 @@ class JobModel(BaseModel):
             description="ID of the scheduler config the job must run under; null lets any runner claim it."
         ),
     ] = None
+    start_time: Annotated[
+        str | None,
+        Field(
+            description="When the current attempt started running; set by start_job, cleared when it ends."
+        ),
+    ] = None
     status: Annotated[
         JobStatus | None,
         Field(description="Current lifecycle state (see JobStatus); managed by the server."),
@@ -865,6 +1072,21 @@ class JobModel(BaseModel):
         ),
     ] = None
     workflow_id: Annotated[int, Field(description="ID of the workflow the job belongs to.")]
+
+
+class JobMonitorConfig(BaseModel):
+    """
+    Resource monitoring of each job.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    enabled: Annotated[bool | None, Field(description="Monitor jobs; default false.")] = False
+    granularity: Annotated[
+        MonitorGranularity | None,
+        Field(description="Keep a summary or a time series per job."),
+    ] = None
 
 
 class JobStatus(StrEnum):
@@ -883,6 +1105,30 @@ class JobStatus(StrEnum):
     terminated = "terminated"
     disabled = "disabled"
     pending_failed = "pending_failed"
+
+
+class JobStatusCounts(BaseModel):
+    """
+    How many jobs of a workflow are in each status.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    uninitialized: Annotated[int, Field(description="Jobs not yet initialized.")]
+    blocked: Annotated[int, Field(description="Jobs waiting on others.")]
+    ready: Annotated[int, Field(description="Jobs that can run.")]
+    pending: Annotated[int, Field(description="Jobs claimed by a runner and about to start.")]
+    running: Annotated[int, Field(description="Jobs running.")]
+    completed: Annotated[int, Field(description="Jobs that completed with return code 0.")]
+    failed: Annotated[int, Field(description="Jobs that failed.")]
+    canceled: Annotated[int, Field(description="Jobs canceled.")]
+    terminated: Annotated[
+        int,
+        Field(description="Jobs stopped by their runner (e.g. at the end of an allocation)."),
+    ]
+    disabled: Annotated[int, Field(description="Jobs disabled by the user.")]
+    pending_failed: Annotated[int, Field(description="Failed jobs awaiting classification.")]
 
 
 class JobUserDataRelationshipModel(BaseModel):
@@ -1380,6 +1626,15 @@ class MessageResponse(BaseModel):
     message: Annotated[str, Field(description="Human-readable outcome of the request.")]
 
 
+class MonitorGranularity(StrEnum):
+    """
+    What resource monitoring keeps.
+    """
+
+    summary = "summary"
+    time_series = "time_series"
+
+
 class PingResponse(BaseModel):
     """
     Liveness check result.
@@ -1467,6 +1722,38 @@ class ResetJobStatusResponse(BaseModel):
     workflow_id: Annotated[int, Field(description="ID of the workflow.")]
 
 
+class ResourceMonitorConfig(BaseModel):
+    """
+    Resource monitoring of jobs and compute nodes, and its plots.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    compute_node: Annotated[
+        ComputeNodeMonitorConfig | None,
+        Field(description="Monitoring of whole compute nodes."),
+    ] = None
+    enabled: Annotated[bool | None, Field(description="Monitor at all; default false.")] = False
+    flush_interval_seconds: Annotated[
+        int | None,
+        Field(description="Seconds between writes of samples to the database; default 300."),
+    ] = 300
+    generate_plots: Annotated[
+        bool | None,
+        Field(description="Write plots of the samples when the runner exits; default false."),
+    ] = False
+    granularity: Annotated[
+        MonitorGranularity | None,
+        Field(description="Older spelling of jobs.granularity, kept for existing specs."),
+    ] = None
+    jobs: Annotated[JobMonitorConfig | None, Field(description="Monitoring of each job.")] = None
+    sample_interval_seconds: Annotated[
+        int | None, Field(description="Seconds between samples; default 10.")
+    ] = 10
+
+
 class ResourceRequirementsModel(BaseModel):
     """
     Named resource profile (CPUs, GPUs, nodes, memory, runtime) that jobs refer to.
@@ -1533,6 +1820,10 @@ class ResultModel(BaseModel):
     ]
     id: Annotated[int | None, Field(description="Unique ID assigned by the server.")] = None
     job_id: Annotated[int, Field(description="ID of the job that ran.")]
+    job_name: Annotated[
+        str | None,
+        Field(description="Name of the result's job; filled in on reads, ignored on writes."),
+    ] = None
     peak_cpu_percent: Annotated[
         float | None,
         Field(
@@ -1579,10 +1870,53 @@ class RoCrateEntityModel(BaseModel):
     ] = None
     id: Annotated[int | None, Field(description="Unique ID assigned by the server.")] = None
     metadata: Annotated[
-        str,
-        Field(description="JSON-encoded object with the entity's RO-Crate properties."),
+        dict[str, Any],
+        Field(
+            description="The entity's RO-Crate properties (a JSON object; JSON text for clients before 0.35, ADR 0008)."
+        ),
     ]
     workflow_id: Annotated[int, Field(description="ID of the workflow.")]
+
+
+class RunningJobModel(BaseModel):
+    """
+    A running job with the compute node it runs on and, under a scheduler, its job ID.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    compute_node_name: Annotated[
+        str, Field(description="Hostname of the compute node running the job.")
+    ]
+    job_id: Annotated[int, Field(description="The job.")]
+    job_name: Annotated[str, Field(description="The job's name.")]
+    scheduler_job_id: Annotated[
+        str | None,
+        Field(
+            description="The scheduler's job ID (the Slurm job ID) when a scheduler started the node."
+        ),
+    ] = None
+    scheduler_type: Annotated[str, Field(description="Kind of compute node, e.g. local or slurm.")]
+    start_time: Annotated[
+        str | None, Field(description="When the job started running (RFC 3339).")
+    ] = None
+
+
+class RunningJobsResponse(BaseModel):
+    """
+    One page of a workflow's running jobs.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    items: Annotated[list[RunningJobModel], Field(description="The running jobs on this page.")]
+    offset: Annotated[int, Field(description="Records skipped before this page.")]
+    max_limit: Annotated[int, Field(description="Largest page the server returns.")]
+    count: Annotated[int, Field(description="Records on this page.")]
+    total_count: Annotated[int, Field(description="Records across all pages.")]
+    has_more: Annotated[bool, Field(description="True if more records follow this page.")]
 
 
 class ScheduledComputeNodesModel(BaseModel):
@@ -1610,6 +1944,37 @@ class ScheduledComputeNodesModel(BaseModel):
         ),
     ]
     workflow_id: Annotated[int, Field(description="ID of the workflow.")]
+
+
+class SlurmJobCorrelationModel(BaseModel):
+    """
+    The Slurm job that ran a job, found through its result's compute node.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    job_id: Annotated[int, Field(description="The job.")]
+    job_name: Annotated[str, Field(description="The job's name.")]
+    slurm_job_id: Annotated[
+        str, Field(description="The Slurm job ID of the allocation that ran it.")
+    ]
+
+
+class SlurmJobCorrelationsResponse(BaseModel):
+    """
+    One page of job-to-Slurm-job rows.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    items: Annotated[list[SlurmJobCorrelationModel], Field(description="The rows on this page.")]
+    offset: Annotated[int, Field(description="Records skipped before this page.")]
+    max_limit: Annotated[int, Field(description="Largest page the server returns.")]
+    count: Annotated[int, Field(description="Records on this page.")]
+    total_count: Annotated[int, Field(description="Records across all pages.")]
+    has_more: Annotated[bool, Field(description="True if more records follow this page.")]
 
 
 class SlurmSchedulerModel(BaseModel):
@@ -1701,6 +2066,155 @@ class SlurmStatsModel(BaseModel):
         str | None, Field(description="Slurm job ID of the allocation, as a string.")
     ] = None
     workflow_id: Annotated[int, Field(description="ID of the workflow.")]
+
+
+class SpawnJobModel(BaseModel):
+    """
+    One job added by spawn_jobs. It starts blocked on the calling job and on the jobs it names in depends_on (existing jobs of the workflow or siblings of the same request).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    cancel_on_blocking_job_failure: Annotated[
+        bool | None,
+        Field(description="Cancel this job if a job it depends on fails; default true."),
+    ] = None
+    command: Annotated[str, Field(description="Command line to run.")]
+    depends_on: Annotated[
+        list[str] | None,
+        Field(description="Names of jobs this job waits for, besides the calling job."),
+    ] = None
+    name: Annotated[
+        str,
+        Field(
+            description="Job name, unique in the workflow; a replay with the same names spawns nothing."
+        ),
+    ]
+    priority: Annotated[
+        int | None, Field(description="Scheduling priority; higher runs first.")
+    ] = None
+    resource_requirements: Annotated[
+        str | None,
+        Field(
+            description="Name of a resource requirements record of the workflow; default the workflow's default."
+        ),
+    ] = None
+
+
+class SpawnJobsRequest(BaseModel):
+    """
+    Jobs a running job adds to its workflow; the lineage's iteration and state advance with them.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    jobs: Annotated[
+        list[SpawnJobModel],
+        Field(description="Jobs to add; may be empty to record a final state only."),
+    ]
+    lineage: Annotated[
+        str | None,
+        Field(
+            description="Lineage the iteration counter and state belong to; default the calling job's name."
+        ),
+    ] = None
+    state: Annotated[
+        Any | None, Field(description="Any JSON state to keep with this iteration.")
+    ] = None
+
+
+class SpawnJobsResponse(BaseModel):
+    """
+    Outcome of spawn_jobs.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    iteration: Annotated[int, Field(description="The lineage's iteration counter after the call.")]
+    spawned_job_ids: Annotated[
+        list[int],
+        Field(
+            description="IDs of the spawned jobs in request order (on a replay, of the jobs the first call made)."
+        ),
+    ]
+
+
+class StdioConfig(BaseModel):
+    """
+    How a job's stdout and stderr are captured.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    delete_on_success: Annotated[
+        bool | None,
+        Field(description="Delete the files when the job completes successfully."),
+    ] = None
+    mode: Annotated[
+        StdioMode | None,
+        Field(
+            description="Separate files (default), one combined file, or none of either or both."
+        ),
+    ] = None
+
+
+class StdioMode(StrEnum):
+    """
+    Which of a job's output streams are kept, and how.
+    """
+
+    separate = "separate"
+    combined = "combined"
+    no_stdout = "no_stdout"
+    no_stderr = "no_stderr"
+    none = "none"
+
+
+class TaskModel(BaseModel):
+    """
+    A long operation the server runs in the background (asynchronous initialize).
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    created_at_ms: Annotated[
+        int,
+        Field(description="When the task was queued (milliseconds since the Unix epoch)."),
+    ]
+    error: Annotated[str | None, Field(description="Why the task failed.")] = None
+    finished_at_ms: Annotated[
+        int | None,
+        Field(description="When the task ended (milliseconds since the Unix epoch)."),
+    ] = None
+    id: Annotated[int, Field(description="Unique ID assigned by the server.")]
+    operation: Annotated[
+        str, Field(description="The operation the task runs, e.g. initialize_jobs.")
+    ]
+    started_at_ms: Annotated[
+        int | None,
+        Field(description="When the task started running (milliseconds since the Unix epoch)."),
+    ] = None
+    status: Annotated[TaskStatus, Field(description="queued, running, succeeded or failed.")]
+    workflow_id: Annotated[int, Field(description="Workflow the task works on.")]
+
+
+class TaskStatus(StrEnum):
+    """
+    Where an asynchronous task is.
+    """
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
 
 
 class UserDataListModel(BaseModel):
@@ -1902,16 +2416,46 @@ class WorkflowModel(BaseModel):
             description="If true, the server records RO-Crate provenance entities for the workflow's files."
         ),
     ] = None
-    execution_config: Annotated[
-        str | None,
+    access_groups: Annotated[
+        list[str] | None,
         Field(
-            description="JSON-encoded job execution settings, such as whether runners launch commands directly or via srun."
+            description="Names of the access groups the workflow is shared with. On create the groups are looked up by name and the workflow is shared with them; on reads, the current list."
+        ),
+    ] = None
+    dynamic_jobs: Annotated[
+        DynamicJobsConfig | None,
+        Field(
+            description="Settings of jobs spawned at run time (spawn_jobs); fixed once the workflow exists."
+        ),
+    ] = None
+    env: Annotated[
+        dict[str, Any] | None,
+        Field(description="Environment variables set for every job of the workflow."),
+    ] = None
+    execution_config: Annotated[
+        ExecutionConfig | None,
+        Field(
+            description="How runners launch jobs (directly or through srun) and stop them. JSON text for clients before 0.35 (ADR 0008)."
         ),
     ] = None
     id: Annotated[int | None, Field(description="Unique ID assigned by the server.")] = None
+    is_archived: Annotated[
+        bool | None,
+        Field(
+            description="True if the workflow is archived; read-only here (set by archive_workflow)."
+        ),
+    ] = None
+    is_canceled: Annotated[
+        bool | None,
+        Field(
+            description="True if the workflow was canceled; read-only here (set by cancel_workflow)."
+        ),
+    ] = None
     metadata: Annotated[
-        str | None,
-        Field(description="Free-form JSON-encoded user metadata about the workflow."),
+        dict[str, Any] | None,
+        Field(
+            description="Free-form user metadata (a JSON object; JSON text for clients before 0.35, ADR 0008)."
+        ),
     ] = None
     name: Annotated[str, Field(description="Workflow name.")]
     project: Annotated[
@@ -1919,9 +2463,15 @@ class WorkflowModel(BaseModel):
         Field(description="Optional project name for grouping and filtering workflows."),
     ] = None
     resource_monitor_config: Annotated[
-        str | None,
+        ResourceMonitorConfig | None,
         Field(
-            description="JSON-encoded resource monitoring settings: enabled, granularity, sample_interval_seconds, generate_plots."
+            description="Resource monitoring of jobs and compute nodes (JSON text for clients before 0.35, ADR 0008)."
+        ),
+    ] = None
+    run_id: Annotated[
+        int | None,
+        Field(
+            description="The workflow's current run; read-only here (reset_status starts a new one)."
         ),
     ] = None
     slurm_config: Annotated[
@@ -1931,15 +2481,21 @@ class WorkflowModel(BaseModel):
         ),
     ] = None
     slurm_defaults: Annotated[
-        str | None,
+        dict[str, Any] | None,
         Field(
-            description="JSON-encoded map of sbatch options applied to all Slurm schedulers that do not set them."
+            description="sbatch options applied to every Slurm scheduler that does not set them (JSON text for clients before 0.35, ADR 0008)."
         ),
     ] = None
     status_id: Annotated[
         int | None,
         Field(
             description="ID of the workflow's status record (run_id, canceled and archived flags)."
+        ),
+    ] = None
+    submission_directory: Annotated[
+        str | None,
+        Field(
+            description="Absolute directory the workflow was created from; jobs see it as TORC_WORKFLOW_SUBMISSION_DIR to resolve relative paths on any node."
         ),
     ] = None
     timestamp: Annotated[
@@ -1986,3 +2542,61 @@ class WorkflowStatusModel(BaseModel):
             description="Run counter; incremented each time the workflow is reinitialized or restarted."
         ),
     ]
+
+
+class WorkflowStatusResponse(BaseModel):
+    """
+    A workflow's status at a glance, computed by the server: job counts per status, active and scheduled compute nodes, and the run state fields of WorkflowStatusModel.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    active_compute_nodes: Annotated[
+        int, Field(description="Compute nodes (runners) currently active.")
+    ]
+    active_scheduled_nodes: Annotated[
+        int, Field(description="Scheduler allocations currently running.")
+    ]
+    has_detected_need_to_run_completion_script: Annotated[
+        bool | None,
+        Field(
+            description="Set once the server sees the workflow has finished and its completion step is due."
+        ),
+    ] = None
+    id: Annotated[int | None, Field(description="ID of the status record (the workflow's ID).")] = (
+        None
+    )
+    is_archived: Annotated[bool | None, Field(description="True if the workflow is archived.")] = (
+        None
+    )
+    is_canceled: Annotated[bool, Field(description="True if the workflow was canceled.")]
+    is_complete: Annotated[
+        bool,
+        Field(description="True once every job is done (or the workflow is canceled)."),
+    ]
+    jobs_by_status: Annotated[JobStatusCounts, Field(description="Jobs per status.")]
+    pending_scheduled_nodes: Annotated[
+        int,
+        Field(description="Scheduler allocations submitted and waiting in the queue."),
+    ]
+    run_id: Annotated[
+        int,
+        Field(
+            description="Run counter; incremented each time the workflow is reinitialized or restarted."
+        ),
+    ]
+    total_exec_time_minutes: Annotated[
+        float,
+        Field(description="Sum of the execution times of the current run's results, in minutes."),
+    ]
+    total_jobs: Annotated[int, Field(description="Jobs in the workflow.")]
+    walltime_seconds: Annotated[
+        float | None,
+        Field(
+            description="Seconds from the first job's start to the last completion (or to now while running)."
+        ),
+    ] = None
+    workflow_id: Annotated[int, Field(description="The workflow.")]
+    workflow_name: Annotated[str, Field(description="The workflow's name.")]
+    workflow_user: Annotated[str, Field(description="The workflow's owner.")]

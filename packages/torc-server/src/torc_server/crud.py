@@ -8,7 +8,7 @@ resources (jobs, workflows) add their own logic on top.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,15 @@ class Resource:
 
     mapper: Mapper
     label: str
+    annotate: Callable[[Connection, builtins.list[dict[str, Any]]], None] | None = None
+    """Adds fields that live in other tables to records read back (e.g. a result's job name)."""
+
+    def _annotated(
+        self, conn: Connection, records: builtins.list[dict[str, Any]]
+    ) -> builtins.list[dict[str, Any]]:
+        if self.annotate is not None and records:
+            self.annotate(conn, records)
+        return records
 
     @property
     def table(self) -> Any:
@@ -72,7 +81,7 @@ class Resource:
         return row
 
     def get(self, conn: Connection, record_id: int) -> dict[str, Any]:
-        return self.mapper.to_wire(self.get_row(conn, record_id))
+        return self._annotated(conn, [self.mapper.to_wire(self.get_row(conn, record_id))])[0]
 
     def create(self, conn: Connection, body: BaseModel, **extra: Any) -> dict[str, Any]:
         values = {**self.mapper.to_columns(body), **extra}
@@ -97,7 +106,7 @@ class Resource:
             result = conn.execute(statement, rows).mappings().all()
         except IntegrityError as exc:
             raise integrity_error(exc, self.label) from None
-        return [self.mapper.to_wire(row) for row in result]
+        return self._annotated(conn, [self.mapper.to_wire(row) for row in result])
 
     def uniform(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
         """Give every row the same keys (a multi-row insert takes its columns from the first
@@ -150,7 +159,7 @@ class Resource:
         where = select(self.table).where(*conditions)
         total = conn.execute(select(func.count()).select_from(where.subquery())).scalar_one()
         rows = conn.execute(where.order_by(*order).offset(offset).limit(limit)).mappings()
-        items = [self.mapper.to_wire(row) for row in rows]
+        items = self._annotated(conn, [self.mapper.to_wire(row) for row in rows])
         return page(items, offset, total, limit=limit if access_shape else None)
 
     def order(self, sort_by: str | None, reverse_sort: bool) -> builtins.list[Any]:
@@ -164,6 +173,11 @@ class Resource:
             key = self.table.c[sort_by]
         columns = [key, self.table.c.id] if key is not self.table.c.id else [key]
         return [c.desc() for c in columns] if reverse_sort else columns
+
+
+def escape_like(text: str) -> str:
+    """``text`` matched literally inside a LIKE pattern (with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def filters(table: Any, **values: Any) -> list[ColumnElement[bool]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Connection, select
+
 import torc_models as m
 from torc_server.crud import Resource
 from torc_server.db.tables import METADATA
@@ -9,10 +13,24 @@ from torc_server.wire import Mapper
 
 T = METADATA.tables
 
-workflows = Resource(Mapper(T["workflow"], m.WorkflowModel), "workflow")
+workflows = Resource(
+    Mapper(
+        T["workflow"],
+        m.WorkflowModel,
+        json_fields=["env", "dynamic_jobs"],
+        object_fields=["metadata", "execution_config", "resource_monitor_config", "slurm_defaults"],
+    ),
+    "workflow",
+)
 workflow_status = Resource(Mapper(T["workflow_status"], m.WorkflowStatusModel), "workflow status")
 jobs = Resource(
-    Mapper(T["job"], m.JobModel, json_fields=["schedule_compute_nodes"], status_fields=["status"]),
+    Mapper(
+        T["job"],
+        m.JobModel,
+        json_fields=["schedule_compute_nodes", "env"],
+        status_fields=["status"],
+        renamed={"compute_node_id": "active_compute_node_id"},
+    ),
     "job",
 )
 files = Resource(Mapper(T["file"], m.FileModel), "file")
@@ -22,7 +40,20 @@ user_data = Resource(
 resource_requirements = Resource(
     Mapper(T["resource_requirements"], m.ResourceRequirementsModel), "resource requirements"
 )
-results = Resource(Mapper(T["result"], m.ResultModel, status_fields=["status"]), "result")
+
+
+def job_names(conn: Connection, records: list[dict[str, Any]]) -> None:
+    """Results carry their job's name, so that listings need no second request."""
+    ids = {record["job_id"] for record in records}
+    job = T["job"]
+    names = dict(conn.execute(select(job.c.id, job.c.name).where(job.c.id.in_(ids))).all())
+    for record in records:
+        record["job_name"] = names.get(record["job_id"])
+
+
+results = Resource(
+    Mapper(T["result"], m.ResultModel, status_fields=["status"]), "result", annotate=job_names
+)
 events = Resource(Mapper(T["event"], m.EventModel, json_fields=["data"]), "event")
 compute_nodes = Resource(
     Mapper(T["compute_node"], m.ComputeNodeModel, json_fields=["scheduler"]), "compute node"
@@ -42,4 +73,7 @@ access_groups = Resource(Mapper(T["access_group"], m.AccessGroupModel), "access 
 memberships = Resource(
     Mapper(T["user_group_membership"], m.UserGroupMembershipModel), "group membership"
 )
-ro_crate_entities = Resource(Mapper(T["ro_crate_entity"], m.RoCrateEntityModel), "RO-Crate entity")
+ro_crate_entities = Resource(
+    Mapper(T["ro_crate_entity"], m.RoCrateEntityModel, object_fields=["metadata"]),
+    "RO-Crate entity",
+)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Boolean, Table
 
 import torc_models
+from torc_server.generations import stored_object
 
 STATUS_NAMES = [s.value for s in torc_models.JobStatus]
 STATUS = {name: code for code, name in enumerate(STATUS_NAMES)}
@@ -53,13 +54,18 @@ class Mapper:
         model: type[BaseModel],
         *,
         json_fields: Iterable[str] = (),
+        object_fields: Iterable[str] = (),
         status_fields: Iterable[str] = (),
+        renamed: Mapping[str, str] | None = None,
     ) -> None:
         self.table = table
         self.model = model
         self.fields = [info.alias or name for name, info in model.model_fields.items()]
+        self.renamed = dict(renamed or {})
+        """Wire fields kept in a column of another name (``{field: column}``); read-only."""
         self.stored = [f for f in self.fields if f in table.c]
-        self.json_fields = frozenset(json_fields)
+        self.object_fields = frozenset(object_fields)
+        self.json_fields = frozenset(json_fields) | self.object_fields
         self.status_fields = frozenset(status_fields)
         self.bool_fields = frozenset(f for f in self.stored if isinstance(table.c[f].type, Boolean))
         self.sortable = frozenset(self.stored)
@@ -68,13 +74,17 @@ class Mapper:
         out: dict[str, Any] = {}
         for name in self.stored:
             value = row[name]
-            if name in self.json_fields:
+            if name in self.object_fields:
+                value = stored_object(value)
+            elif name in self.json_fields:
                 value = load_json(value)
             elif name in self.status_fields and value is not None:
                 value = STATUS_NAMES[value]
             elif name in self.bool_fields and value is not None:
                 value = bool(value)
             out[name] = value
+        for name, column in self.renamed.items():
+            out[name] = row.get(column)
         return out
 
     def to_columns(self, body: BaseModel, *, skip: Iterable[str] = ("id",)) -> dict[str, Any]:

@@ -150,6 +150,7 @@ class BaseApi:
         query: dict[str, Any] | None = None,
         body: Any = None,
         response: type[T],
+        accepted: type[Any] | None = None,
     ) -> T:
         url = template
         for name, value in (path or {}).items():
@@ -164,6 +165,9 @@ class BaseApi:
         if reply.status_code >= 400:
             message, payload = error_message(reply)
             raise ApiError(reply.status_code, message, payload)
+        if reply.status_code == 202 and accepted is not None:
+            task: T = _adapter(accepted).validate_json(reply.content)
+            return task
         result: T = _adapter(response).validate_json(reply.content)
         return result
 

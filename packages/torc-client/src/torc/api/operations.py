@@ -40,13 +40,43 @@ class TorcApi(BaseApi):
             response=models.WorkflowAccessGroupModel,
         )
 
+    def add_workflow_to_group_by_body(
+        self, id: int, workflow_access_group_model: models.WorkflowAccessGroupModel
+    ) -> models.WorkflowAccessGroupModel:
+        """Share a workflow with the access group named in the body (the 0.12 client's form).
+
+        ``POST /workflows/{id}/access_groups`` (torc extension)
+        """
+        return self._call(
+            "POST",
+            "/workflows/{id}/access_groups",
+            path={"id": id},
+            body=workflow_access_group_model,
+            response=models.WorkflowAccessGroupModel,
+        )
+
+    def archive_workflow(
+        self, id: int, archive_workflow_request: models.ArchiveWorkflowRequest
+    ) -> models.WorkflowModel:
+        """Archive a workflow (hidden from default listings) or unarchive it.
+
+        ``POST /workflows/{id}/archive``
+        """
+        return self._call(
+            "POST",
+            "/workflows/{id}/archive",
+            path={"id": id},
+            body=archive_workflow_request,
+            response=models.WorkflowModel,
+        )
+
     def batch_complete_jobs(
         self, id: int, batch_complete_jobs_request: models.BatchCompleteJobsRequest
     ) -> models.BatchCompleteJobsResponse:
         """Complete many jobs in one transaction, as complete_job does for each; per-job errors are
         listed.
 
-        ``POST /workflows/{id}/batch_complete_jobs`` (torc extension)
+        ``POST /workflows/{id}/batch_complete_jobs``
         """
         return self._call(
             "POST",
@@ -210,7 +240,7 @@ class TorcApi(BaseApi):
     def create_files(self, files_model: models.FilesModel) -> models.CreateFilesResponse:
         """Create many file records in one request and return them with their new IDs, in order.
 
-        ``POST /bulk_files`` (torc extension)
+        ``POST /bulk_files``
         """
         return self._call(
             "POST", "/bulk_files", body=files_model, response=models.CreateFilesResponse
@@ -353,19 +383,19 @@ class TorcApi(BaseApi):
             response=models.UserDataModel,
         )
 
-    def create_user_data_records(
+    def create_user_data_list(
         self, user_data_list_model: models.UserDataListModel
-    ) -> models.CreateUserDataResponse:
+    ) -> models.CreateUserDataListResponse:
         """Create many user-data records in one request and return them with their new IDs, in
         order.
 
-        ``POST /bulk_user_data`` (torc extension)
+        ``POST /bulk_user_data``
         """
         return self._call(
             "POST",
             "/bulk_user_data",
             body=user_data_list_model,
-            response=models.CreateUserDataResponse,
+            response=models.CreateUserDataListResponse,
         )
 
     def create_workflow(self, workflow_model: models.WorkflowModel) -> models.WorkflowModel:
@@ -674,6 +704,18 @@ class TorcApi(BaseApi):
             "GET", "/access_groups/{id}", path={"id": id}, response=models.AccessGroupModel
         )
 
+    def get_active_task_for_workflow(self, id: int) -> models.ActiveTaskResponse:
+        """The workflow's queued or running asynchronous task, if any.
+
+        ``GET /workflows/{id}/active_task``
+        """
+        return self._call(
+            "GET",
+            "/workflows/{id}/active_task",
+            path={"id": id},
+            response=models.ActiveTaskResponse,
+        )
+
     def get_compute_node(self, id: int) -> models.ComputeNodeModel:
         """Fetch one compute node by ID.
 
@@ -788,6 +830,21 @@ class TorcApi(BaseApi):
             "GET", "/ro_crate_entities/{id}", path={"id": id}, response=models.RoCrateEntityModel
         )
 
+    def get_running_jobs(
+        self, id: int, *, offset: int | None = None, limit: int | None = None
+    ) -> models.RunningJobsResponse:
+        """The workflow's running jobs, each with its compute node and scheduler job ID.
+
+        ``GET /workflows/{id}/running_jobs``
+        """
+        return self._call(
+            "GET",
+            "/workflows/{id}/running_jobs",
+            path={"id": id},
+            query={"offset": offset, "limit": limit},
+            response=models.RunningJobsResponse,
+        )
+
     def get_scheduled_compute_node(self, id: int) -> models.ScheduledComputeNodesModel:
         """Fetch one scheduled compute node by ID.
 
@@ -800,6 +857,21 @@ class TorcApi(BaseApi):
             response=models.ScheduledComputeNodesModel,
         )
 
+    def get_slurm_job_correlations(
+        self, id: int, *, offset: int | None = None, limit: int | None = None
+    ) -> models.SlurmJobCorrelationsResponse:
+        """Which Slurm job ran each job of the workflow, from its results' compute nodes.
+
+        ``GET /workflows/{id}/slurm_job_correlations``
+        """
+        return self._call(
+            "GET",
+            "/workflows/{id}/slurm_job_correlations",
+            path={"id": id},
+            query={"offset": offset, "limit": limit},
+            response=models.SlurmJobCorrelationsResponse,
+        )
+
     def get_slurm_scheduler(self, id: int) -> models.SlurmSchedulerModel:
         """Fetch one Slurm scheduler configuration by ID.
 
@@ -808,6 +880,13 @@ class TorcApi(BaseApi):
         return self._call(
             "GET", "/slurm_schedulers/{id}", path={"id": id}, response=models.SlurmSchedulerModel
         )
+
+    def get_task(self, id: int) -> models.TaskModel:
+        """Fetch an asynchronous task (e.g. initialize_jobs with async=true) and its progress.
+
+        ``GET /tasks/{id}``
+        """
+        return self._call("GET", "/tasks/{id}", path={"id": id}, response=models.TaskModel)
 
     def get_user_data(self, id: int) -> models.UserDataModel:
         """Fetch one user data record by ID.
@@ -842,13 +921,14 @@ class TorcApi(BaseApi):
             response=list[models.WorkflowActionModel],
         )
 
-    def get_workflow_status(self, id: int) -> models.WorkflowStatusModel:
-        """Fetch a workflow's status record (run ID, canceled and archived flags).
+    def get_workflow_status(self, id: int) -> models.WorkflowStatusResponse:
+        """A workflow's status at a glance (job counts, nodes, run ID, canceled and archived
+        flags).
 
         ``GET /workflows/{id}/status``
         """
         return self._call(
-            "GET", "/workflows/{id}/status", path={"id": id}, response=models.WorkflowStatusModel
+            "GET", "/workflows/{id}/status", path={"id": id}, response=models.WorkflowStatusResponse
         )
 
     def initialize_jobs(
@@ -857,7 +937,8 @@ class TorcApi(BaseApi):
         *,
         only_uninitialized: bool | None = None,
         clear_ephemeral_user_data: bool | None = None,
-    ) -> dict[str, Any]:
+        var_async: bool | None = None,
+    ) -> dict[str, Any] | models.TaskModel:
         """Build the dependency graph and set each job to ready or blocked; fires start actions.
 
         ``POST /workflows/{id}/initialize_jobs``
@@ -869,8 +950,10 @@ class TorcApi(BaseApi):
             query={
                 "only_uninitialized": only_uninitialized,
                 "clear_ephemeral_user_data": clear_ephemeral_user_data,
+                "async": var_async,
             },
             response=dict[str, Any],
+            accepted=models.TaskModel,
         )
 
     def is_workflow_complete(self, id: int) -> models.IsCompleteResponse:
@@ -1139,6 +1222,9 @@ class TorcApi(BaseApi):
         reverse_sort: bool | None = None,
         include_relationships: bool | None = None,
         active_compute_node_id: int | None = None,
+        origin_is_set: bool | None = None,
+        name: str | None = None,
+        command: str | None = None,
     ) -> models.ListJobsResponse:
         """List a workflow's jobs, optionally filtered by status, input file, upstream job or
         compute node.
@@ -1159,6 +1245,9 @@ class TorcApi(BaseApi):
                 "reverse_sort": reverse_sort,
                 "include_relationships": include_relationships,
                 "active_compute_node_id": active_compute_node_id,
+                "origin_is_set": origin_is_set,
+                "name": name,
+                "command": command,
             },
             response=models.ListJobsResponse,
         )
@@ -1315,6 +1404,8 @@ class TorcApi(BaseApi):
         limit: int | None = None,
         sort_by: str | None = None,
         reverse_sort: bool | None = None,
+        file_id: int | None = None,
+        entity_id: str | None = None,
     ) -> models.ListRoCrateEntitiesResponse:
         """List the RO-Crate entities of a workflow.
 
@@ -1329,6 +1420,8 @@ class TorcApi(BaseApi):
                 "limit": limit,
                 "sort_by": sort_by,
                 "reverse_sort": reverse_sort,
+                "file_id": file_id,
+                "entity_id": entity_id,
             },
             response=models.ListRoCrateEntitiesResponse,
         )
@@ -1628,7 +1721,7 @@ class TorcApi(BaseApi):
             response=dict[str, Any],
         )
 
-    def retry_job(self, id: int, run_id: int, max_retries: int) -> models.JobModel:
+    def retry_job(self, id: int, run_id: int, *, max_retries: int | None = None) -> models.JobModel:
         """Put a failed job back to ready with its attempt number incremented, if retries remain.
 
         ``POST /jobs/{id}/retry/{run_id}``
@@ -1639,6 +1732,21 @@ class TorcApi(BaseApi):
             path={"id": id, "run_id": run_id},
             query={"max_retries": max_retries},
             response=models.JobModel,
+        )
+
+    def spawn_jobs(
+        self, id: int, spawn_jobs_request: models.SpawnJobsRequest
+    ) -> models.SpawnJobsResponse:
+        """A running job adds jobs to its workflow, blocked on itself, in one transaction.
+
+        ``POST /jobs/{id}/spawn_jobs``
+        """
+        return self._call(
+            "POST",
+            "/jobs/{id}/spawn_jobs",
+            path={"id": id},
+            body=spawn_jobs_request,
+            response=models.SpawnJobsResponse,
         )
 
     def start_job(self, id: int, run_id: int, compute_node_id: int) -> models.JobModel:

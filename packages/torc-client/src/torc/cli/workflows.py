@@ -24,7 +24,7 @@ from torc.cli.records import (
     parse_bool,
     show_list,
 )
-from torc.workflows.operations import job_status_counts, set_archived
+from torc.workflows.operations import set_archived
 
 app = new_group()
 
@@ -188,7 +188,7 @@ def status(ctx: typer.Context, workflow_id: WorkflowIdArg = None, user: ChoiceUs
     chosen = choose_workflow(ctx, workflow_id, user=user)
     api = cli(ctx).api
     state = api.get_workflow_status(chosen)
-    counts = job_status_counts(api, chosen)
+    counts = {s.value: getattr(state.jobs_by_status, s.value) for s in m.JobStatus}
 
     def text() -> str:
         lines = [
@@ -200,7 +200,7 @@ def status(ctx: typer.Context, workflow_id: WorkflowIdArg = None, user: ChoiceUs
         ]
         return "\n".join(lines + [f"  {k}: {n}" for k, n in counts.items() if n])
 
-    emit(ctx, {**state.model_dump(mode="json"), "job_counts": counts}, text=text)
+    emit(ctx, {**state.model_dump(mode="json", exclude_none=True), "job_counts": counts}, text=text)
 
 
 @app.command("is-complete")

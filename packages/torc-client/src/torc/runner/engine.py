@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 import torc_models as m
 from torc.api import ApiError, TorcApi
 from torc.runner import failures
@@ -126,10 +124,10 @@ class JobRunner:
         (self.output_dir / "job_stdio").mkdir(parents=True, exist_ok=True)
         workflow = self.api.get_workflow(self.workflow_id)
         self.use_pending_failed = bool(workflow.use_pending_failed)
-        self.run_id = self.api.get_workflow_status(self.workflow_id).run_id
+        self.run_id = workflow.run_id or self.api.get_workflow_status(self.workflow_id).run_id
         self._open_log()
         raw = workflow.resource_monitor_config
-        monitor = MonitorConfig.from_workflow(orjson.loads(raw) if raw else None)
+        monitor = MonitorConfig.from_workflow(raw.model_dump(mode="json") if raw else None)
         database = (
             ResourceMonitor.database_path(self.output_dir, self.workflow_id, self.run_id)
             if monitor.granularity == "time_series"

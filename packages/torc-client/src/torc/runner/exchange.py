@@ -223,7 +223,7 @@ class Exchanger(threading.Thread):
                 compute_node_id=self.compute_node_id,
                 started_job_ids=starts,
                 completions=[
-                    m.JobCompletion(
+                    m.JobCompletionEntry(
                         job_id=o.result.job_id,
                         status=o.status,
                         run_id=self.run_id,

@@ -112,9 +112,10 @@ def _workflow_model(spec: WorkflowSpec, user: str, no_monitoring: bool) -> m.Wor
             spec.compute_node_wait_for_healthy_database_minutes
         ),
         compute_node_min_time_for_new_jobs_seconds=spec.compute_node_min_time_for_new_jobs_seconds,
-        execution_config=json.dumps(execution) if execution else None,
-        resource_monitor_config=json.dumps(monitor.model_dump(mode="json")),
-        slurm_defaults=json.dumps(defaults) if defaults else None,
+        execution_config=m.ExecutionConfig(**execution) if execution else None,
+        resource_monitor_config=m.ResourceMonitorConfig(**monitor.model_dump(mode="json")),
+        slurm_defaults=defaults or None,
+        submission_directory=str(Path.cwd()),
     )
 
 
@@ -199,7 +200,7 @@ class _Creator:
         ]
         ids: dict[str, int] = {}
         for chunk in _chunks(models):
-            ids.update(_ids(self.api.create_files(m.FilesModel(files=chunk)).files, "file"))
+            ids.update(_ids(self.api.create_files(m.FilesModel(files=chunk)).files or [], "file"))
             self.progress("files", len(ids), len(models))
         self.ids["files"] = ids
 
@@ -212,8 +213,8 @@ class _Creator:
         ]
         ids: dict[str, int] = {}
         for chunk in _chunks(models):
-            reply = self.api.create_user_data_records(m.UserDataListModel(user_data=chunk))
-            ids.update(_ids(reply.user_data, "user data record"))
+            reply = self.api.create_user_data_list(m.UserDataListModel(user_data=chunk))
+            ids.update(_ids(reply.user_data or [], "user data record"))
             self.progress("user_data", len(ids), len(models))
         self.ids["user_data"] = ids
 

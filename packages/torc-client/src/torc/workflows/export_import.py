@@ -392,6 +392,6 @@ def _create_files(api: TorcApi) -> Callable[[list[dict[str, Any]]], list[m.FileM
 def _create_user_data(api: TorcApi) -> Callable[[list[dict[str, Any]]], list[m.UserDataModel]]:
     def create(records: list[dict[str, Any]]) -> list[m.UserDataModel]:
         body = m.UserDataListModel(user_data=[m.UserDataModel.model_validate(r) for r in records])
-        return api.create_user_data_records(body).user_data or []
+        return api.create_user_data_list(body).user_data or []
 
     return create

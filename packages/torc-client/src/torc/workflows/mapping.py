@@ -53,7 +53,7 @@ def map_function_to_jobs(
         for i, params_set in enumerate(params)
         for kind, data in (("input", params_set), ("output", None))
     ]
-    created = api.create_user_data_records(m.UserDataListModel(user_data=records)).user_data
+    created = api.create_user_data_list(m.UserDataListModel(user_data=records)).user_data or []
     jobs = []
     for i in range(len(params)):
         inputs, outputs = created[2 * i], created[2 * i + 1]
@@ -81,13 +81,9 @@ def map_function_to_jobs(
     made = list(api.create_jobs(m.JobsModel(jobs=jobs)).jobs or [])
     if postprocess_func is not None:
         result_ids = [str(record.id) for record in created[1::2]]
-        final = api.create_user_data_records(
-            m.UserDataListModel(
-                user_data=[
-                    m.UserDataModel(workflow_id=workflow_id, name=f"{postprocess_func}_output")
-                ]
-            )
-        ).user_data[0]
+        output = m.UserDataModel(workflow_id=workflow_id, name=f"{postprocess_func}_output")
+        reply = api.create_user_data_list(m.UserDataListModel(user_data=[output]))
+        final = (reply.user_data or [output])[0]
         assert final.id is not None
         made.append(
             api.create_job(

@@ -119,12 +119,10 @@ def sync_file_mtimes(api: TorcApi, workflow_id: int) -> list[m.FileModel]:
 
 
 def job_status_counts(api: TorcApi, workflow_id: int) -> dict[str, int]:
-    """Jobs per status, every status listed: one small request per status, so the cost
-    does not grow with the workflow."""
-    return {
-        status.value: api.list_jobs(workflow_id, status=status, limit=1).total_count
-        for status in m.JobStatus
-    }
+    """Jobs per status, every status listed, in status order (one request: the server
+    counts them)."""
+    counts = api.get_workflow_status(workflow_id).jobs_by_status.model_dump()
+    return {status.value: counts[status.value] for status in m.JobStatus}
 
 
 def jobs_with_progress(api: TorcApi, workflow_id: int) -> int:
@@ -143,7 +141,7 @@ def initialize_workflow(api: TorcApi, workflow_id: int, *, force: bool = False) 
         raise WorkflowError(f"{check.problem()}; create them or pass --force")
     sync_file_mtimes(api, workflow_id)
     outcome = api.initialize_jobs(workflow_id, clear_ephemeral_user_data=True)
-    counts = outcome.get("job_counts")
+    counts = outcome.get("job_counts") if isinstance(outcome, dict) else None
     return dict(counts) if isinstance(counts, dict) else {}
 
 
@@ -159,12 +157,9 @@ def reset_status(
     return api.reset_job_status(workflow_id, failed_only=failed_only)
 
 
-def set_archived(api: TorcApi, workflow_id: int, archived: bool) -> m.WorkflowStatusModel:
+def set_archived(api: TorcApi, workflow_id: int, archived: bool) -> m.WorkflowModel:
     """Archiving only flips a flag: listings hide the workflow; nothing is deleted."""
-    status = api.get_workflow_status(workflow_id)
-    return api.update_workflow_status(
-        workflow_id, status.model_copy(update={"is_archived": archived})
-    )
+    return api.archive_workflow(workflow_id, m.ArchiveWorkflowRequest(is_archived=archived))
 
 
 def cancel_workflow(api: TorcApi, workflow_id: int) -> list[str]:

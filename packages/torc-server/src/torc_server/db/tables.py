@@ -104,6 +104,9 @@ table(
     optional("slurm_config", String),
     optional("slurm_defaults", String),
     optional("use_pending_failed", Boolean),
+    optional("env", Text),
+    optional("submission_directory", String),
+    optional("dynamic_jobs", Text),
 )
 
 table(
@@ -175,6 +178,10 @@ _job = table(
     required("rr_num_nodes", Integer, default=1),
     required("rr_memory_bytes", BigInteger, default=1024 * 1024),
     required("rr_runtime_seconds", Integer, default=0),
+    optional("env", Text),
+    # NULL for declared jobs, "retry" or "spawn" for jobs added while the workflow runs.
+    optional("origin", String),
+    optional("start_time", String),
     Index("ix_job_workflow_name", "workflow_id", "name"),
     Index(
         "ix_job_unprocessed",
@@ -298,6 +305,11 @@ table(
     optional("scheduler", String),
     # Unix time of the runner's last round trip; a silent runner is presumed dead.
     optional("last_heartbeat", Float),
+    optional("avg_cpu_percent", Float),
+    optional("avg_memory_bytes", BigInteger),
+    optional("peak_cpu_percent", Float),
+    optional("peak_memory_bytes", BigInteger),
+    optional("sample_count", Integer),
 )
 
 table(
@@ -426,3 +438,27 @@ table(
 for _table in METADATA.tables.values():
     if "id" in _table.c and _table.c.id.primary_key:
         _table.dialect_options["sqlite"]["autoincrement"] = True
+
+# Long operations run in the background (``initialize_jobs?async=true``); ``params`` holds
+# the request's arguments as JSON. A workflow has at most one queued or running task.
+table(
+    "task",
+    key(),
+    workflow_fk(),
+    required("operation", String),
+    required("status", String, default="queued"),
+    optional("params", Text),
+    required("created_at_ms", BigInteger),
+    optional("started_at_ms", BigInteger),
+    optional("finished_at_ms", BigInteger),
+    optional("error", Text),
+)
+
+# spawn_jobs: each lineage of a workflow counts its iterations and keeps its latest state.
+table(
+    "spawn_lineage",
+    workflow_fk(primary_key=True),
+    column("lineage", String, primary_key=True),
+    required("iteration", Integer, default=0),
+    optional("state", Text),
+)

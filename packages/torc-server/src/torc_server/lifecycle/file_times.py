@@ -30,7 +30,7 @@ SET_MTIME = "UPDATE file SET st_mtime = :mtime WHERE id = :file AND workflow_id 
 
 
 def record_output_mtimes(
-    conn: Connection, completions: Sequence[m.JobCompletion], outcome: reports.Outcome
+    conn: Connection, completions: Sequence[m.JobCompletionEntry], outcome: reports.Outcome
 ) -> None:
     """Store the output times carried by accepted ``completed`` completions.
 

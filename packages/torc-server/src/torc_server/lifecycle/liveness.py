@@ -65,7 +65,7 @@ def reap_dead_runners(
             continue
         count = conn.execute(
             sql(
-                "UPDATE job SET status = 2, active_compute_node_id = NULL "
+                "UPDATE job SET status = 2, active_compute_node_id = NULL, start_time = NULL "
                 "WHERE active_compute_node_id = :node AND status IN (3, 4)"
             ),
             {"node": node.id},

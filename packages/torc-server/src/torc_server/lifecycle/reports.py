@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -125,6 +126,7 @@ def start_jobs(
         missing = NotFound(f"compute node {compute_node_id} does not exist")
         return Outcome(refused=[(job_id, missing) for job_id in job_ids])
     rows = read_jobs(conn, job_ids)
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
     to_start: list[int] = []
     for job_id in job_ids:
         try:
@@ -140,18 +142,23 @@ def start_jobs(
         except TorcError as exc:
             outcome.refused.append((job_id, exc))
             continue
-        started = {**row, "status": RUNNING, "active_compute_node_id": compute_node_id}
+        started = {
+            **row,
+            "status": RUNNING,
+            "active_compute_node_id": compute_node_id,
+            "start_time": now,
+        }
         rows[job_id] = started
         to_start.append(job_id)
         outcome.jobs.append(started)
     for part in chunks(to_start):
         conn.execute(
             sql(
-                f"UPDATE job SET status = {RUNNING}, active_compute_node_id = :node "
-                "WHERE id IN :ids",
+                f"UPDATE job SET status = {RUNNING}, active_compute_node_id = :node, "
+                "start_time = :now WHERE id IN :ids",
                 "ids",
             ),
-            {"ids": part, "node": compute_node_id},
+            {"ids": part, "node": compute_node_id, "now": now},
         )
     return outcome
 
@@ -221,7 +228,7 @@ def complete_jobs(
         results.append(_result_values(row, completion, code))
         by_status[code].append(job_id)
         stored.add(job_id)
-        finished = {**row, "status": code}
+        finished = {**row, "status": code, "active_compute_node_id": None, "start_time": None}
         rows[job_id] = finished
         outcome.jobs.append(finished)
     if results:
@@ -237,8 +244,8 @@ def complete_jobs(
             for part in chunks(group):
                 conn.execute(
                     sql(
-                        "UPDATE job SET status = :status, unblocking_processed = :processed "
-                        "WHERE id IN :ids",
+                        "UPDATE job SET status = :status, unblocking_processed = :processed, "
+                        "active_compute_node_id = NULL, start_time = NULL WHERE id IN :ids",
                         "ids",
                     ),
                     {"ids": part, "status": code, "processed": processed},

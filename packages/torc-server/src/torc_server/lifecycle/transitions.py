@@ -29,6 +29,7 @@ from torc_server.wire import (
     STATUS_NAMES,
     TERMINATED,
     UNINITIALIZED,
+    load_json,
     status_code,
 )
 
@@ -97,9 +98,34 @@ def revive_dependents(conn: Connection, job_id: int) -> None:
         settle_uninitialized(conn, workflow_id)
 
 
-def retry(conn: Connection, job_id: int, run_id: int, max_retries: int) -> dict[str, Any]:
-    """Reserve the next attempt: back to ready with ``attempt_id + 1``, if attempts remain."""
+DEFAULT_MAX_RETRIES = 3
+
+
+def handler_max_retries(conn: Connection, job: Mapping[str, Any]) -> int:
+    """The retry limit of the job's failure handler rule for its latest return code (the
+    rule naming that code, else a match-all rule); 3 without one."""
+    if job["failure_handler_id"] is None:
+        return DEFAULT_MAX_RETRIES
+    rules = conn.execute(
+        sql("SELECT rules FROM failure_handler WHERE id = :id"), {"id": job["failure_handler_id"]}
+    ).scalar()
+    code = conn.execute(
+        sql("SELECT return_code FROM result WHERE job_id = :id ORDER BY id DESC LIMIT 1"),
+        {"id": job["id"]},
+    ).scalar()
+    parsed = load_json(rules) or []
+    specific = [r for r in parsed if code is not None and code in (r.get("exit_codes") or [])]
+    rule = next(iter(specific or [r for r in parsed if r.get("match_all_exit_codes")]), None)
+    limit = rule.get("max_retries") if rule else None
+    return DEFAULT_MAX_RETRIES if limit is None else int(limit)
+
+
+def retry(conn: Connection, job_id: int, run_id: int, max_retries: int | None) -> dict[str, Any]:
+    """Reserve the next attempt: back to ready with ``attempt_id + 1``, if attempts remain
+    (``max_retries`` None: the limit of the job's failure handler)."""
     job = job_for_transition(conn, job_id, run_id)
+    if max_retries is None:
+        max_retries = handler_max_retries(conn, job)
     if job["status"] not in RETRYABLE:
         allowed = ", ".join(STATUS_NAMES[s] for s in RETRYABLE)
         raise Conflict(

@@ -149,6 +149,20 @@ def add_workflow_to_group(ctx: ServerContext, id: int, group_id: int) -> dict[st
         return link
 
 
+@operation("add_workflow_to_group_by_body")
+def add_workflow_to_group_by_body(
+    ctx: ServerContext, id: int, workflow_access_group_model: m.WorkflowAccessGroupModel
+) -> dict[str, Any]:
+    """The 0.12 clients' form: the group in the body (its workflow_id, if any, must agree)."""
+    body = workflow_access_group_model
+    if body.workflow_id not in (None, id):
+        raise Unprocessable(
+            f"workflow_id: the body names workflow {body.workflow_id}, the path workflow {id}"
+        )
+    shared: dict[str, Any] = add_workflow_to_group(ctx, id, body.group_id)
+    return shared
+
+
 @operation("remove_workflow_from_group")
 def remove_workflow_from_group(ctx: ServerContext, id: int, group_id: int) -> dict[str, Any]:
     with ctx.db.write() as conn:

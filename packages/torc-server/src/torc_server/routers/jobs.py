@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 import torc_models as m
 from torc_server import resources
 from torc_server.context import ServerContext
-from torc_server.crud import filters, require_workflow
+from torc_server.crud import escape_like, filters, require_workflow
 from torc_server.dispatch import operation
 from torc_server.errors import Unprocessable
 from torc_server.lifecycle import jobstore, transitions
@@ -104,6 +104,9 @@ def list_jobs(
     reverse_sort: bool,
     include_relationships: bool | None,
     active_compute_node_id: int | None,
+    origin_is_set: bool | None,
+    name: str | None,
+    command: str | None,
 ) -> dict[str, Any]:
     conditions = filters(
         JOB,
@@ -111,6 +114,13 @@ def list_jobs(
         status=None if status is None else status_code(status),
         active_compute_node_id=active_compute_node_id,
     )
+    if origin_is_set is not None:
+        conditions.append(JOB.c.origin.is_not(None) if origin_is_set else JOB.c.origin.is_(None))
+    conditions += [
+        JOB.c[column].ilike(f"%{escape_like(text)}%", escape="\\")
+        for column, text in (("name", name), ("command", command))
+        if text is not None
+    ]
     if needs_file_id is not None:
         inputs = T["job_input_file"]
         conditions.append(
@@ -149,7 +159,7 @@ def complete_job(
 
 
 @operation("retry_job")
-def retry_job(ctx: ServerContext, id: int, run_id: int, max_retries: int) -> dict[str, Any]:
+def retry_job(ctx: ServerContext, id: int, run_id: int, max_retries: int | None) -> dict[str, Any]:
     with ctx.db.write() as conn:
         job = transitions.retry(conn, id, run_id, max_retries)
     ctx.unblocker.wake()

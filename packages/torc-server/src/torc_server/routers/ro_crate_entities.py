@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
 import torc_models as m
 from torc_server import crud, resources
 from torc_server.context import ServerContext
 from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
-from torc_server.errors import Unprocessable
 from torc_server.resources import ro_crate_entities
 
 
 def check(conn: Connection, body: m.RoCrateEntityModel, workflow_id: int) -> None:
-    """``metadata`` must be a JSON object; ``file_id``, if given, a file of the workflow."""
-    try:
-        metadata = orjson.loads(body.metadata)
-    except orjson.JSONDecodeError as exc:
-        raise Unprocessable(f"metadata must be a JSON-encoded object: {exc}") from None
-    if not isinstance(metadata, dict):
-        raise Unprocessable(f"metadata must be a JSON-encoded object, got {body.metadata!r}")
+    """``file_id``, if given, must be a file of the workflow (``metadata`` is an object by
+    the contract; a legacy string was decoded on parsing, ADR 0008)."""
     if body.file_id is not None:
         crud.require_member(conn, resources.files, body.file_id, workflow_id, field="file_id")
 
@@ -65,9 +58,14 @@ def delete_ro_crate_entities(ctx: ServerContext, id: int) -> dict[str, Any]:
     }
 
 
+def where(file_id: int | None, entity_id: str | None) -> list[ColumnElement[bool]]:
+    return crud.filters(ro_crate_entities.table, file_id=file_id, entity_id=entity_id)
+
+
 register_crud(
     ro_crate_entities,
     get="get_ro_crate_entity",
     list_="list_ro_crate_entities",
     scope="id",
+    where=where,
 )

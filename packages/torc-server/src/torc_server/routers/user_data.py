@@ -47,8 +47,8 @@ def create_user_data(
         return record
 
 
-@operation("create_user_data_records")
-def create_user_data_records(
+@operation("create_user_data_list")
+def create_user_data_list(
     ctx: ServerContext, user_data_list_model: m.UserDataListModel
 ) -> dict[str, Any]:
     with ctx.db.write() as conn:

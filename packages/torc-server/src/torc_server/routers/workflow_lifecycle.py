@@ -27,6 +27,7 @@ def initialize_jobs(
     id: int,
     only_uninitialized: bool | None,
     clear_ephemeral_user_data: bool | None,
+    var_async: bool | None,
 ) -> dict[str, Any]:
     with ctx.db.write() as conn:
         require_not_archived(
@@ -75,7 +76,7 @@ def _answer(outcome: reports.Outcome) -> dict[str, Any]:
     return {"jobs": [to_wire(job) for job in outcome.jobs], "errors": _errors(outcome)}
 
 
-def _completions(items: list[m.JobCompletion]) -> list[reports.Completion]:
+def _completions(items: list[m.JobCompletionEntry]) -> list[reports.Completion]:
     return [reports.Completion(c.job_id, c.status, c.run_id, c.result) for c in items]
 
 
@@ -89,7 +90,7 @@ def batch_complete_jobs(
         outcome = reports.complete_jobs(conn, completions, id)
         file_times.record_output_mtimes(conn, batch_complete_jobs_request.completions, outcome)
     ctx.unblocker.wake(id)
-    return _answer(outcome)
+    return {"completed": [job["id"] for job in outcome.jobs], "errors": _errors(outcome)}
 
 
 @operation("batch_start_jobs")

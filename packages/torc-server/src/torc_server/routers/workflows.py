@@ -12,12 +12,14 @@ from torc_server import resources
 from torc_server.context import ServerContext
 from torc_server.crud import filters, require_workflow
 from torc_server.dispatch import operation
+from torc_server.errors import Unprocessable
 from torc_server.lifecycle import events
 from torc_server.lifecycle.unblock import workflow_is_done
 from torc_server.lifecycle.workflow_state import STATUS, status_row
 from torc_server.resources import T
 
 WORKFLOW = T["workflow"]
+GROUP = T["access_group"]
 DEFAULT_REQUIREMENTS = {
     "name": "default",
     "num_cpus": 1,
@@ -31,10 +33,55 @@ DEFAULT_REQUIREMENTS = {
 """Every workflow gets these; jobs that name no requirements use them."""
 
 
+def with_run_state(conn: Connection, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Workflow records with their status row's fields and their access groups' names,
+    which current clients read from the workflow itself."""
+    ids = [record["id"] for record in records]
+    if not ids:
+        return records
+    states = {
+        row["workflow_id"]: row
+        for row in conn.execute(select(STATUS).where(STATUS.c.workflow_id.in_(ids))).mappings()
+    }
+    shared = T["workflow_access_group"]
+    groups: dict[int, list[str]] = {}
+    for workflow_id, name in conn.execute(
+        select(shared.c.workflow_id, GROUP.c.name)
+        .join(GROUP, GROUP.c.id == shared.c.group_id)
+        .where(shared.c.workflow_id.in_(ids))
+        .order_by(GROUP.c.name)
+    ):
+        groups.setdefault(workflow_id, []).append(name)
+    for record in records:
+        state = states[record["id"]]
+        record["status_id"] = record["id"]  # workflow_status.id is the workflow's id
+        record["run_id"] = state["run_id"]
+        record["is_canceled"] = bool(state["is_canceled"])
+        record["is_archived"] = bool(state["is_archived"])
+        record["access_groups"] = groups.get(record["id"], [])
+    return records
+
+
 def workflow_wire(conn: Connection, workflow_id: int) -> dict[str, Any]:
-    record = resources.workflows.get(conn, workflow_id)
-    record["status_id"] = workflow_id  # workflow_status.id is the workflow's id
-    return record
+    return with_run_state(conn, [resources.workflows.get(conn, workflow_id)])[0]
+
+
+def share_with_groups(conn: Connection, workflow_id: int, names: list[str]) -> None:
+    """Share a new workflow with the access groups its body names."""
+    found = dict(
+        conn.execute(select(GROUP.c.name, GROUP.c.id).where(GROUP.c.name.in_(names))).all()
+    )
+    missing = sorted(set(names) - found.keys())
+    if missing:
+        raise Unprocessable(
+            f"access_groups: no access group named {', '.join(map(repr, missing))}; "
+            "create it first (torc access-groups create)"
+        )
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    conn.execute(
+        insert(T["workflow_access_group"]),
+        [{"workflow_id": workflow_id, "group_id": found[n], "created_at": now} for n in set(names)],
+    )
 
 
 @operation("create_workflow")
@@ -50,6 +97,8 @@ def create_workflow(ctx: ServerContext, workflow_model: m.WorkflowModel) -> dict
                 workflow_id=workflow_id, **DEFAULT_REQUIREMENTS
             )
         )
+        if workflow_model.access_groups:
+            share_with_groups(conn, workflow_id, workflow_model.access_groups)
         events.record(
             conn, workflow_id, "workflow", "created", f"created workflow {values['name']}"
         )
@@ -99,15 +148,8 @@ def list_workflows(
         listing = resources.workflows.list(
             conn, conditions, offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort
         )
-    for item in listing["items"]:
-        item["status_id"] = item["id"]
+        with_run_state(conn, listing["items"])
     return listing
-
-
-@operation("get_workflow_status")
-def get_workflow_status(ctx: ServerContext, id: int) -> dict[str, Any]:
-    with ctx.db.read() as conn:
-        return resources.workflow_status.mapper.to_wire(status_row(conn, id))
 
 
 @operation("update_workflow_status")
@@ -120,6 +162,19 @@ def update_workflow_status(
         status_row(conn, id)
         conn.execute(update(STATUS).where(STATUS.c.workflow_id == id).values(values))
         return resources.workflow_status.mapper.to_wire(status_row(conn, id))
+
+
+@operation("archive_workflow")
+def archive_workflow(
+    ctx: ServerContext, id: int, archive_workflow_request: m.ArchiveWorkflowRequest
+) -> dict[str, Any]:
+    archived = archive_workflow_request.is_archived
+    with ctx.db.write() as conn:
+        status_row(conn, id)
+        conn.execute(update(STATUS).where(STATUS.c.workflow_id == id).values(is_archived=archived))
+        verb = "archived" if archived else "unarchived"
+        events.record(conn, id, "workflow", verb, f"workflow {id} was {verb}")
+        return workflow_wire(conn, id)
 
 
 @operation("cancel_workflow")
