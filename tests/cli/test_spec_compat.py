@@ -5,8 +5,6 @@ unknown keys where the original refuses them still fail."""
 
 from __future__ import annotations
 
-import json
-
 from tests.cli.conftest import Torc
 
 SPEC = """\
@@ -51,8 +49,9 @@ def test_lenient_keys_warn_once_each(torc: Torc) -> None:
             assert sum(warning in line for line in lines) == 1, (warning, result.stderr)
         assert len(lines) == len(WARNINGS), result.stderr
     workflow = torc.json("workflows", "get", str(_last_workflow(torc)))
-    monitor = json.loads(workflow["resource_monitor_config"])
+    monitor = {k: v for k, v in workflow["resource_monitor_config"].items() if v is not None}
     assert monitor == {
+        "flush_interval_seconds": 300,
         "enabled": True,
         "granularity": "time_series",
         "sample_interval_seconds": 5,

@@ -186,9 +186,7 @@ def test_sigterm_leaves_nothing_running(
 
 
 def test_monitoring_records_peak_memory(api: TorcApi, tmp_path: Path) -> None:
-    config = json.dumps(
-        {"enabled": True, "granularity": "time_series", "sample_interval_seconds": 0.1}
-    )
+    config = {"enabled": True, "granularity": "time_series", "sample_interval_seconds": 0.1}
     w = workflow(api, resource_monitor_config=config)
     hold = (
         'python3 -c "import time; b = bytearray(200 * 1024 * 1024); '

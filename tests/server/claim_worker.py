@@ -50,7 +50,7 @@ def main() -> None:
                 compute_node_id=node.id,
             )
             completions.append(
-                m.JobCompletion(
+                m.JobCompletionEntry(
                     job_id=job.id, status=m.JobStatus.completed, run_id=run_id, result=result
                 )
             )

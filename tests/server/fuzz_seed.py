@@ -125,7 +125,7 @@ def seed_workflow(api: TorcApi) -> dict[str, int]:
     )
     api.create_remote_workers(workflow_id, ["worker1"])
     entity = m.RoCrateEntityModel(
-        workflow_id=workflow_id, entity_id="#raw", entity_type="File", metadata="{}"
+        workflow_id=workflow_id, entity_id="#raw", entity_type="File", metadata={}
     )
     group = api.create_access_group(m.AccessGroupModel(name=f"fuzzers-{workflow_id}"))
     member = m.UserGroupMembershipModel(group_id=rid(group), user_name="fuzzer", role="member")

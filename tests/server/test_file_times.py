@@ -48,7 +48,7 @@ def complete(
             compute_node_id=driver.node_id,
             started_job_ids=[job.id],
             completions=[
-                m.JobCompletion(
+                m.JobCompletionEntry(
                     job_id=job.id,
                     status=m.JobStatus.completed,
                     run_id=driver.run_id,

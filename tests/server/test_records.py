@@ -274,8 +274,7 @@ def test_results(api: TorcApi) -> None:
     assert ids(listing(sort_by="return_code", reverse_sort=True))[0] == r2.id
 
     # a new run makes its results the default listing
-    status = api.get_workflow_status(wf)
-    api.update_workflow_status(wf, status.model_copy(update={"run_id": 2}))
+    api.update_workflow_status(wf, m.WorkflowStatusModel(run_id=2, is_canceled=False))
     assert ids(listing()) == [r4.id]
 
     assert "job_id" in fails(422, api.create_result, result(wf, foreign))
@@ -389,14 +388,14 @@ def test_ro_crate_entities(api: TorcApi) -> None:
             "workflow_id": wf,
             "entity_id": f"#e{n}",
             "entity_type": "File",
-            "metadata": '{"name": "x"}',
+            "metadata": {"name": "x"},
             **fields,
         }
         return m.RoCrateEntityModel.model_validate(values)
 
     created = [api.create_ro_crate_entity(entity(n)) for n in range(3)]
     linked = api.create_ro_crate_entity(entity(3, file_id=file.id, entity_type="Dataset"))
-    assert linked.file_id == file.id and linked.metadata == '{"name": "x"}'
+    assert linked.file_id == file.id and linked.metadata == {"name": "x"}
     all_ids = [e.id for e in [*created, linked] if e.id]
     assert api.get_ro_crate_entity(all_ids[0]) == created[0]
     check_paging(partial(api.list_ro_crate_entities, wf), all_ids)
@@ -404,15 +403,12 @@ def test_ro_crate_entities(api: TorcApi) -> None:
     assert ids(listing)[0] == linked.id
     fails(404, api.list_ro_crate_entities, MISSING)
 
-    assert "metadata" in fails(422, api.create_ro_crate_entity, entity(9, metadata="[1, 2]"))
-    assert "metadata" in fails(422, api.create_ro_crate_entity, entity(9, metadata="{oops"))
     assert "file_id" in fails(422, api.create_ro_crate_entity, entity(9, file_id=foreign.id))
     fails(404, api.create_ro_crate_entity, entity(9, file_id=MISSING))
     fails(404, api.create_ro_crate_entity, entity(9, workflow_id=MISSING))
 
-    updated = api.update_ro_crate_entity(all_ids[0], entity(0, metadata='{"name": "y"}'))
-    assert updated.metadata == '{"name": "y"}' and updated.id == all_ids[0]
-    fails(422, api.update_ro_crate_entity, all_ids[0], entity(0, metadata="3"))
+    updated = api.update_ro_crate_entity(all_ids[0], entity(0, metadata={"name": "y"}))
+    assert updated.metadata == {"name": "y"} and updated.id == all_ids[0]
     check_unknown_ids(
         "RO-Crate entity",
         api.get_ro_crate_entity,
@@ -497,7 +493,7 @@ def test_deleting_a_workflow_deletes_its_records(api: TorcApi, torc_server: Serv
         m.FailureHandlerModel(workflow_id=wf, name="h", rules="[]")
     )
     crate = api.create_ro_crate_entity(
-        m.RoCrateEntityModel(workflow_id=wf, entity_id="#x", entity_type="File", metadata="{}")
+        m.RoCrateEntityModel(workflow_id=wf, entity_id="#x", entity_type="File", metadata={})
     )
     survivor = api.create_file(m.FileModel(workflow_id=kept, name="f", path="f"))
     before = rows_of_workflow(torc_server.database, wf)

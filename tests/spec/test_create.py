@@ -97,7 +97,9 @@ def test_workflow_settings(api: TorcApi, monkeypatch: pytest.MonkeyPatch) -> Non
     plain = create(api, "name: plain\njobs: [{name: a, command: echo}]\n")
     workflow = api.get_workflow(plain)
     assert workflow.user == "alice"
-    assert json.loads(workflow.resource_monitor_config or "") == {
+    assert workflow.resource_monitor_config is not None
+    assert workflow.resource_monitor_config.model_dump(exclude_none=True) == {
+        "flush_interval_seconds": 300,
         "enabled": True,
         "granularity": "summary",
         "sample_interval_seconds": 5,
@@ -120,14 +122,18 @@ def test_workflow_settings(api: TorcApi, monkeypatch: pytest.MonkeyPatch) -> Non
     assert tuned.user == "bob" and tuned.description == "all the settings"
     assert tuned.use_pending_failed is True
     assert tuned.compute_node_wait_for_new_jobs_seconds == 90
-    assert json.loads(tuned.execution_config or "") == {"jobs_sort_method": "gpus_memory_runtime"}
-    assert json.loads(tuned.slurm_defaults or "") == {"account": "proj", "qos": "high"}
-    monitor = json.loads(tuned.resource_monitor_config or "")
-    assert (monitor["granularity"], monitor["sample_interval_seconds"]) == ("time_series", 2)
+    assert tuned.execution_config is not None and tuned.resource_monitor_config is not None
+    assert tuned.execution_config.model_dump(exclude_unset=True) == {
+        "jobs_sort_method": "gpus_memory_runtime"
+    }
+    assert tuned.slurm_defaults == {"account": "proj", "qos": "high"}
+    monitor = tuned.resource_monitor_config
+    assert (monitor.granularity, monitor.sample_interval_seconds) == ("time_series", 2)
 
     overridden = api.get_workflow(create(api, text, user="carol", no_resource_monitoring=True))
     assert overridden.user == "carol"
-    assert json.loads(overridden.resource_monitor_config or "")["enabled"] is False
+    assert overridden.resource_monitor_config is not None
+    assert overridden.resource_monitor_config.enabled is False
 
 
 def test_default_requirements_are_updated_not_duplicated(api: TorcApi) -> None:

@@ -28,7 +28,7 @@ def metrics(api: TorcApi, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
         api,
         output,
         {"hold_memory": HOLD_MEMORY, "burn_cpu": BURN_CPU},
-        resource_monitor_config=json.dumps(config),
+        resource_monitor_config=config,
     )
     (database,) = (output / "resource_utilization").glob("resource_metrics_*.db")
     return database, job_ids

@@ -1750,7 +1750,10 @@ class ResourceMonitorConfig(BaseModel):
     ] = None
     jobs: Annotated[JobMonitorConfig | None, Field(description="Monitoring of each job.")] = None
     sample_interval_seconds: Annotated[
-        int | None, Field(description="Seconds between samples; default 10.")
+        float | None,
+        Field(
+            description="Seconds between samples; default 10. Fractions are accepted (fast tests); specs and the published clients use whole seconds."
+        ),
     ] = 10
 
 

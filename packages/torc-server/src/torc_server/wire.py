@@ -37,7 +37,7 @@ def dump_json(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", exclude_none=True)
+        value = value.model_dump(mode="json", exclude_none=True, exclude_unset=True)
     return orjson.dumps(value).decode()
 
 

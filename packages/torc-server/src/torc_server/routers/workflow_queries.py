@@ -145,14 +145,20 @@ def get_workflow_status(ctx: ServerContext, id: int) -> dict[str, Any]:
 
 
 def _walltime(conn: Connection, workflow_id: int, running: bool) -> float | None:
-    """Seconds from the first runner's start to the last one's end (to now while one runs)."""
-    row = conn.execute(
+    """Seconds from the first runner's start to the last one's end (to now while one
+    runs); None before any runner started. Start times are the clients' text: those that
+    are not ISO 8601 are left out rather than failing the status."""
+    spans = []
+    for start, duration in conn.execute(
         sql("SELECT start_time, duration_seconds FROM compute_node WHERE workflow_id = :w"),
         {"w": workflow_id},
-    ).all()
-    if not row:
+    ):
+        try:
+            began = datetime.fromisoformat(start).timestamp()
+        except ValueError:
+            continue
+        spans.append((began, began + (duration or 0.0)))
+    if not spans:
         return None
-    starts = [datetime.fromisoformat(start) for start, _ in row]
-    ends = [s.timestamp() + (d or 0.0) for s, (_, d) in zip(starts, row, strict=True)]
-    last = datetime.now(UTC).timestamp() if running else max(ends)
-    return max(0.0, last - min(s.timestamp() for s in starts))
+    last = datetime.now(UTC).timestamp() if running else max(end for _, end in spans)
+    return max(0.0, last - min(began for began, _ in spans))
