@@ -70,6 +70,7 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "workflow_id file",
         "--cpus-per-job --memory-per-job --runtime-per-job",
     ),
+    "jobs spawn": ("", "--file --lineage --state --job-id"),
     "jobs list": ("workflow_id", f"--status -s --upstream-job-id --include-relationships {PAGED}"),
     "jobs get": ("id", ""),
     "jobs update": ("id", "--name -n --command -c"),

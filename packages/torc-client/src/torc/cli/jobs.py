@@ -24,6 +24,7 @@ from torc.cli.records import (
     progress_bar,
     show_list,
 )
+from torc.cli.spawn import spawn
 from torc.workflows.jobs_from_file import create_jobs_from_commands, read_commands
 
 app = new_group()
@@ -150,6 +151,7 @@ add_list(
     },
 )
 add_get(app, "job", TorcApi.get_job)
+app.command("spawn")(spawn)
 
 
 add_update(

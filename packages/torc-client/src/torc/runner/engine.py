@@ -30,7 +30,7 @@ from torc.runner.actions import ActionRunner, safe
 from torc.runner.devices import DevicePool
 from torc.runner.exchange import Claim, Exchanger, Outcome, drain_pipe
 from torc.runner.monitor import MonitorConfig, ResourceMonitor
-from torc.runner.process import JobProcess, job_environment, launch
+from torc.runner.process import JobProcess, job_environment, launch, workflow_environment
 from torc.runner.resources import GIB, Capacity, detect
 from torc.runner.runner_log import RunnerLog
 from torc_models.units import duration_seconds, memory_bytes
@@ -153,7 +153,9 @@ class JobRunner:
         assert node.id is not None
         self.compute_node_id = node.id
         self.actions = ActionRunner(self.api, self.workflow_id, node.id, self.output_dir)
-        self.base_env = dict(os.environ)
+        self.base_env = workflow_environment(
+            dict(os.environ), workflow, self.run_id, self.api.url, self.output_dir
+        )
         self.exchanger = Exchanger(
             self.api,
             self.workflow_id,
@@ -386,7 +388,7 @@ class JobRunner:
         gpu_env = None
         if need.gpus and self.devices:  # only GPU jobs on a GPU node pay for this
             gpu_env = self.devices.environment(self.devices.take(job.id, need.gpus))
-        env = job_environment(self.base_env, job, self.api.url, self.output_dir, gpu_env)
+        env = job_environment(self.base_env, job, gpu_env)
         self.exchanger.started(job.id)
         try:
             proc = launch(job, env, self.output_dir, self.run_id, limit)
@@ -508,7 +510,7 @@ class JobRunner:
             rule.max_retries,
         )
         if rule.recovery_script:
-            env = job_environment(self.base_env, job, self.api.url, self.output_dir)
+            env = job_environment(self.base_env, job)
             failures.run_recovery_script(rule.recovery_script, env, code, self.output_dir)
         return True
 

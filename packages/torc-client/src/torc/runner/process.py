@@ -7,6 +7,7 @@ exits (or a deadline passes) instead of polling.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -27,23 +28,56 @@ def stdio_paths(
     return stem.with_suffix(".o"), stem.with_suffix(".e")
 
 
-def job_environment(
-    base: dict[str, str],
-    job: m.JobModel,
-    api_url: str,
-    output_dir: Path,
-    devices: dict[str, str] | None = None,
-) -> dict[str, str]:
-    """The runner's environment plus the job's identity and (``devices``) its GPUs."""
-    env = {
-        **base,
-        "TORC_WORKFLOW_ID": str(job.workflow_id),
-        "TORC_JOB_ID": str(job.id),
-        "TORC_JOB_NAME": job.name,
-        "TORC_API_URL": api_url,
-        "TORC_OUTPUT_DIR": str(output_dir),
-        "TORC_ATTEMPT_ID": str(job.attempt_id or 1),
+TORC_VARIABLES = frozenset(
+    {
+        "TORC_API_URL",
+        "TORC_WORKFLOW_ID",
+        "TORC_RUN_ID",
+        "TORC_OUTPUT_DIR",
+        "TORC_WORKFLOW_SUBMISSION_DIR",
+        "TORC_JOB_ID",
+        "TORC_JOB_NAME",
+        "TORC_ATTEMPT_ID",
     }
+)
+"""What the runner sets itself: a workflow's or job's ``env`` cannot replace these."""
+
+
+def _text(value: object) -> str:
+    """An ``env`` value as the environment holds it: strings as they are, JSON otherwise."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _given(env: dict[str, object] | None) -> dict[str, str]:
+    return {k: _text(v) for k, v in (env or {}).items() if k not in TORC_VARIABLES}
+
+
+def workflow_environment(
+    base: dict[str, str], workflow: m.WorkflowModel, run_id: int, api_url: str, output_dir: Path
+) -> dict[str, str]:
+    """What every job of the workflow sees, built once per runner: the runner's own
+    environment, the workflow's ``env`` over it, then the workflow's torc variables."""
+    env = {**base, **_given(workflow.env)}
+    env.update(
+        TORC_API_URL=api_url,
+        TORC_WORKFLOW_ID=str(workflow.id),
+        TORC_RUN_ID=str(run_id),
+        TORC_OUTPUT_DIR=str(output_dir),
+    )
+    if workflow.submission_directory:
+        env["TORC_WORKFLOW_SUBMISSION_DIR"] = workflow.submission_directory
+    return env
+
+
+def job_environment(
+    base: dict[str, str], job: m.JobModel, devices: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The workflow's environment (:func:`workflow_environment`) plus the job's ``env``
+    (merged only for jobs that have one), its identity and (``devices``) its GPUs."""
+    env = {**base, **_given(job.env)} if job.env else dict(base)
+    env["TORC_JOB_ID"] = str(job.id)
+    env["TORC_JOB_NAME"] = job.name
+    env["TORC_ATTEMPT_ID"] = str(job.attempt_id or 1)
     if devices:
         env.update(devices)
     return env

@@ -116,6 +116,10 @@ def _workflow_model(spec: WorkflowSpec, user: str, no_monitoring: bool) -> m.Wor
         resource_monitor_config=m.ResourceMonitorConfig(**monitor.model_dump(mode="json")),
         slurm_defaults=defaults or None,
         submission_directory=str(Path.cwd()),
+        env=spec.env,
+        dynamic_jobs=(
+            m.DynamicJobsConfig(**spec.dynamic_jobs.model_dump()) if spec.dynamic_jobs else None
+        ),
     )
 
 
@@ -275,6 +279,9 @@ class _Creator:
             body["cancel_on_blocking_job_failure"] = job.cancel_on_blocking_job_failure
         if job.supports_termination is not None:
             body["supports_termination"] = job.supports_termination
+        env = self.spec.jobs[job.spec_index].env
+        if env:
+            body["env"] = env
         for field, kind, target in _LINKS:
             names = getattr(job, field)
             if names:

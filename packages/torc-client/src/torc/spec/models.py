@@ -102,6 +102,8 @@ class JobSpec(_Parameterized):
     input_user_data_regexes: list[str] | None = None
     output_user_data: list[str] | None = None
     output_user_data_regexes: list[str] | None = None
+    env: dict[str, str] | None = None
+    """Environment variables of this job, over the workflow's ``env`` (not parameterized)."""
 
 
 class FileSpec(_Parameterized):
@@ -203,6 +205,13 @@ class ResourceMonitorConfig(_Spec):
         return {"Summary": "summary", "TimeSeries": "time_series"}.get(value, value)
 
 
+class DynamicJobsSpec(_Spec):
+    """Limits of jobs spawned at run time (``spawn_jobs``)."""
+
+    max_iterations: int | None = Field(default=None, ge=1)
+    """Most ``spawn_jobs`` calls per lineage; unset: the server's default."""
+
+
 class WorkflowSpec(_Spec):
     """A whole workflow as written in a spec file, before parameters are expanded."""
 
@@ -231,6 +240,9 @@ class WorkflowSpec(_Spec):
     jobs_sort_method: SortMethod | None = Field(
         default=None, validation_alias=AliasChoices("jobs_sort_method", "job_sort_method")
     )
+    env: dict[str, str] | None = None
+    """Environment variables every job of the workflow gets."""
+    dynamic_jobs: DynamicJobsSpec | None = None
 
     _source: SourceMap | None = PrivateAttr(default=None)
 

@@ -84,10 +84,18 @@ class Outcome:
             raise self.refused[0][1]
 
 
-def read_jobs(conn: Connection, job_ids: Iterable[int]) -> dict[int, Mapping[Any, Any]]:
+def read_jobs(
+    conn: Connection, job_ids: Iterable[int], *, lock: bool = False
+) -> dict[int, Mapping[Any, Any]]:
+    """The jobs with their workflow's current run. ``lock``: on PostgreSQL, hold their rows
+    until commit, so that a spawn_jobs adding dependents to one of them applies wholly
+    before or after this transaction reads the dependents (SQLite has one writer anyway)."""
+    query = JOBS_AND_RUNS
+    if lock and conn.dialect.name == "postgresql":
+        query += " ORDER BY j.id FOR UPDATE OF j"
     rows: dict[int, Mapping[Any, Any]] = {}
     for part in chunks(sorted(set(job_ids))):
-        for row in conn.execute(sql(JOBS_AND_RUNS, "ids"), {"ids": part}).mappings():
+        for row in conn.execute(sql(query, "ids"), {"ids": part}).mappings():
             rows[row["id"]] = row
     return rows
 
@@ -202,7 +210,7 @@ def complete_jobs(
     later change of an input is seen however soon it follows); dependents are settled by
     the unblocker."""
     outcome = Outcome()
-    rows = read_jobs(conn, (c.job_id for c in completions))
+    rows = read_jobs(conn, (c.job_id for c in completions), lock=True)
     results: list[dict[str, Any]] = []
     by_status: dict[int, list[int]] = defaultdict(list)
     stored: set[int] = set()
