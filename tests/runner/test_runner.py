@@ -185,6 +185,20 @@ def test_sigterm_leaves_nothing_running(
     assert nodes and not any(n.is_active for n in nodes)
 
 
+def test_node_monitoring_summarizes_on_the_compute_node(api: TorcApi, tmp_path: Path) -> None:
+    """torc-client 0.35's ``compute_node`` section: the runner samples the whole node and
+    leaves peak and average figures on its compute node record."""
+    config = {"enabled": True, "sample_interval_seconds": 0.1, "compute_node": {"enabled": True}}
+    w = workflow(api, resource_monitor_config=config)
+    jobs(api, w, {"wait": "python3 -c 'import time; time.sleep(1)'"})
+    assert run(api, w, tmp_path / "out") == {"completed": 1}
+    (node,) = api.list_compute_nodes(w).items
+    assert node.sample_count is not None and node.sample_count >= 3
+    assert node.peak_memory_bytes is not None and node.peak_memory_bytes > 0
+    assert node.avg_memory_bytes is not None and 0 < node.avg_memory_bytes <= node.peak_memory_bytes
+    assert node.peak_cpu_percent is not None and node.avg_cpu_percent is not None
+
+
 def test_monitoring_records_peak_memory(api: TorcApi, tmp_path: Path) -> None:
     config = {"enabled": True, "granularity": "time_series", "sample_interval_seconds": 0.1}
     w = workflow(api, resource_monitor_config=config)

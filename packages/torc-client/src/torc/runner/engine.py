@@ -127,7 +127,8 @@ class JobRunner:
         self.run_id = workflow.run_id or self.api.get_workflow_status(self.workflow_id).run_id
         self._open_log()
         raw = workflow.resource_monitor_config
-        monitor = MonitorConfig.from_workflow(raw.model_dump(mode="json") if raw else None)
+        stored = raw.model_dump(mode="json", exclude_unset=True) if raw else None
+        monitor = MonitorConfig.from_workflow(stored)
         database = (
             ResourceMonitor.database_path(self.output_dir, self.workflow_id, self.run_id)
             if monitor.granularity == "time_series"
@@ -196,6 +197,8 @@ class JobRunner:
         try:
             node = self.api.get_compute_node(self.compute_node_id)
             node.is_active, node.duration_seconds = False, duration
+            if self.monitor is not None:
+                node = node.model_copy(update=self.monitor.node_summary())
             self.api.update_compute_node(self.compute_node_id, node)
         except ApiError as exc:
             logger.warning("could not mark compute node %d inactive: %s", self.compute_node_id, exc)

@@ -1,8 +1,10 @@
 """Resource monitoring: one background thread samples every running job's process tree.
 
 Each sample sums CPU percent and resident memory over the job's process and all its
-descendants. ``summary`` granularity keeps peak and average per job (stored in the
-result); ``time_series`` also writes every sample to
+descendants; with ``compute_node.enabled`` it also samples the whole node (CPU utilization
+and memory in use), summarized on the runner's compute node record when it exits.
+``summary`` granularity keeps peak and average per job (stored in the result);
+``time_series`` also writes every sample to
 ``<output>/resource_utilization/resource_metrics_<host>_<workflow>_<run>.db``.
 """
 
@@ -27,18 +29,22 @@ class MonitorConfig:
     enabled: bool = True
     granularity: str = "summary"
     sample_interval_seconds: float = 5.0
+    node: bool = False
 
     @classmethod
     def from_workflow(cls, raw: dict[str, Any] | None) -> MonitorConfig:
+        """From the workflow's ``resource_monitor_config`` as stored (the keys it has);
+        ``jobs.granularity`` (torc-client 0.35) wins over the older top-level key."""
         if raw is None:
             return cls()
-        granularity = (
-            str(raw.get("granularity", "summary")).lower().replace("timeseries", "time_series")
-        )
+        jobs = raw.get("jobs") or {}
+        chosen = jobs.get("granularity") or raw.get("granularity") or "summary"
+        granularity = str(chosen).lower().replace("timeseries", "time_series")
         return cls(
             enabled=bool(raw.get("enabled", True)),
             granularity=granularity,
             sample_interval_seconds=float(raw.get("sample_interval_seconds", 5)),
+            node=bool((raw.get("compute_node") or {}).get("enabled", False)),
         )
 
 
@@ -63,9 +69,12 @@ class JobStats:
 
 
 class ResourceMonitor:
+    """Samples the watched jobs (and the node, if configured) every interval."""
+
     def __init__(self, config: MonitorConfig, database: Path | None) -> None:
         self.config = config
         self._jobs: dict[int, tuple[int, JobStats]] = {}
+        self._node = JobStats()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._db: sqlite3.Connection | None = None
@@ -113,6 +122,22 @@ class ResourceMonitor:
             _, stats = self._jobs.pop(job_id, (0, JobStats()))
         return stats.summary()
 
+    def node_summary(self) -> dict[str, Any]:
+        """The node's peak and average CPU and memory, and how many samples they come from
+        (empty unless node monitoring is on and sampled at least once)."""
+        if not self._node.samples:
+            return {}
+        return {**self._node.summary(), "sample_count": self._node.samples}
+
+    def _sample_node(self) -> None:
+        stats = self._node
+        cpu, memory = psutil.cpu_percent(None), psutil.virtual_memory().used
+        stats.samples += 1
+        stats.cpu_total += cpu
+        stats.memory_total += memory
+        stats.peak_cpu = max(stats.peak_cpu, cpu)
+        stats.peak_memory = max(stats.peak_memory, memory)
+
     def _sample(self, job_id: int, pid: int, stats: JobStats) -> tuple[Any, ...] | None:
         try:
             root = stats.processes.get(pid) or psutil.Process(pid)
@@ -137,7 +162,11 @@ class ResourceMonitor:
         return (job_id, time.time(), cpu, memory, alive)
 
     def _run(self) -> None:
+        if self.config.node:
+            psutil.cpu_percent(None)  # the baseline the first sample is measured from
         while not self._stop.wait(self.config.sample_interval_seconds):
+            if self.config.node:
+                self._sample_node()
             with self._lock:
                 watched = list(self._jobs.items())
             rows = [
