@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import inspect
 import re
-import sys
 import types
 import typing
 from importlib import metadata
@@ -32,7 +31,7 @@ RESPONSE_200 = re.compile(r"'20[0-9]': \"([^\"]+)\"")
 
 
 def operations() -> list[str]:
-    from torc.openapi_client import api as api_package
+    from torc.openapi_client import api as api_package  # type: ignore[attr-defined]
 
     lines: list[tuple[str, str, list[str]]] = []
     for _, cls in inspect.getmembers(api_package, inspect.isclass):
@@ -130,4 +129,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

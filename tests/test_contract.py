@@ -92,7 +92,7 @@ def covers(contract: dict[str, Any], ours: str, theirs: str, generation: str) ->
     or one with every field of it (the status answer serves both generations' models)."""
     if ours == theirs:
         return True
-    fields = GENERATIONS[generation][1].get(theirs)
+    fields = GENERATIONS[generation][1].get(theirs, [])
     properties = contract["components"]["schemas"].get(ours, {}).get("properties", {})
     return bool(fields) and all(f.name in properties for f in fields)
 

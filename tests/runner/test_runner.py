@@ -56,6 +56,7 @@ def test_diamond_produces_its_files(api: TorcApi, tmp_path: Path) -> None:
                 ]
             )
         ).files
+        or []
     }
     (tmp_path / "a.txt").write_text("input\n")
     api.create_job(

@@ -14,6 +14,7 @@ import torc_models as m
 from tests.server.helpers import rid
 from torc.api import TorcApi
 from torc.spec import create_workflow_from_spec, parse_spec_text
+from torc.tasks import wait_for_task
 
 REFERS = {
     "workflow_id": "workflows",
@@ -148,7 +149,17 @@ def seed_workflow(api: TorcApi) -> dict[str, int]:
         "scheduled_compute_nodes": rid(api.create_scheduled_compute_node(scheduled)),
         "ro_crate_entities": rid(api.create_ro_crate_entity(entity)),
         "access_groups": rid(group),
+        "tasks": seed_task(api),
     }
+
+
+def seed_task(api: TorcApi) -> int:
+    """A finished asynchronous task, on a workflow of its own (initializing the seed
+    workflow again would undo its progress)."""
+    other = rid(api.create_workflow(m.WorkflowModel(name="fuzz-task", user="fuzzer")))
+    task = api.initialize_jobs(other, var_async=True)
+    assert isinstance(task, m.TaskModel), task
+    return wait_for_task(api, task.id).id
 
 
 def first(page: Any) -> int:

@@ -25,7 +25,7 @@ def files(api: TorcApi, workflow_id: int, *names: str) -> dict[str, int]:
     records = m.FilesModel(
         files=[m.FileModel(workflow_id=workflow_id, name=n, path=f"/data/{n}") for n in names]
     )
-    return {f.name: f.id for f in api.create_files(records).files if f.id is not None}
+    return {f.name: f.id for f in api.create_files(records).files or [] if f.id is not None}
 
 
 def test_diamond_with_files(any_api: TorcApi) -> None:
@@ -76,9 +76,12 @@ def test_diamond_with_files(any_api: TorcApi) -> None:
 
 def test_user_data_dependencies(any_api: TorcApi) -> None:
     w = workflow(any_api)
-    records = any_api.create_user_data_list(
-        m.UserDataListModel(user_data=[m.UserDataModel(workflow_id=w, name="config")])
-    ).user_data
+    records = (
+        any_api.create_user_data_list(
+            m.UserDataListModel(user_data=[m.UserDataModel(workflow_id=w, name="config")])
+        ).user_data
+        or []
+    )
     config = records[0].id
     job(any_api, w, "producer", output_user_data_ids=[config])
     job(any_api, w, "consumer", input_user_data_ids=[config])

@@ -32,15 +32,18 @@ def test_files(api: TorcApi) -> None:
     wf, other = new_workflow(api), new_workflow(api, "other")
     a = api.create_file(m.FileModel(workflow_id=wf, name="a", path="in/a.txt"))
     assert a.id is not None and a.st_mtime is None
-    bulk = api.create_files(
-        m.FilesModel(
-            files=[
-                m.FileModel(workflow_id=wf, name="b", path="out/b.txt"),
-                m.FileModel(workflow_id=wf, name="c", path="out/c.txt", st_mtime=12.5),
-                m.FileModel(workflow_id=wf, name="d", path="in/a.txt"),
-            ]
-        )
-    ).files
+    bulk = (
+        api.create_files(
+            m.FilesModel(
+                files=[
+                    m.FileModel(workflow_id=wf, name="b", path="out/b.txt"),
+                    m.FileModel(workflow_id=wf, name="c", path="out/c.txt", st_mtime=12.5),
+                    m.FileModel(workflow_id=wf, name="d", path="in/a.txt"),
+                ]
+            )
+        ).files
+        or []
+    )
     assert [f.name for f in bulk] == ["b", "c", "d"] and bulk[1].st_mtime == 12.5
     b, c, d = (rid(f) for f in bulk)
     assert api.get_file(a.id) == a
@@ -86,15 +89,18 @@ def test_user_data(api: TorcApi) -> None:
     )
     assert first.id is not None and first.data == {"alpha": [1, 2], "beta": None}
     assert first.is_ephemeral is False
-    bulk = api.create_user_data_list(
-        m.UserDataListModel(
-            user_data=[
-                m.UserDataModel(workflow_id=wf, name="empty"),
-                m.UserDataModel(workflow_id=wf, name="scratch", is_ephemeral=True, data=3),
-                m.UserDataModel(workflow_id=wf, name="text", data="hello"),
-            ]
-        )
-    ).user_data
+    bulk = (
+        api.create_user_data_list(
+            m.UserDataListModel(
+                user_data=[
+                    m.UserDataModel(workflow_id=wf, name="empty"),
+                    m.UserDataModel(workflow_id=wf, name="scratch", is_ephemeral=True, data=3),
+                    m.UserDataModel(workflow_id=wf, name="text", data="hello"),
+                ]
+            )
+        ).user_data
+        or []
+    )
     assert [(u.name, u.is_ephemeral, u.data) for u in bulk] == [
         ("empty", False, None),
         ("scratch", True, 3),

@@ -456,7 +456,7 @@ class DynamicJobsConfig(BaseModel):
     max_iterations: Annotated[
         int | None,
         Field(
-            description="Most spawn_jobs calls per lineage; null applies the server's default (100)."
+            description="Most spawn_jobs calls per lineage; null applies the server's default (1000)."
         ),
     ] = None
 

@@ -29,6 +29,7 @@ from torc_server.errors import install_error_handlers
 from torc_server.lifecycle.unblock import process_pending
 from torc_server.settings import Settings
 from torc_server.snapshot import Snapshotter
+from torc_server.tasks import TaskRunner
 from torc_server.unblocker import Unblocker
 
 OPENAPI_URL = f"{BASE_PATH}/openapi.json"
@@ -43,7 +44,7 @@ def open_context(settings: Settings) -> ServerContext:
         process_pending,
         runner_timeout=settings.runner_timeout_secs,
     )
-    return ServerContext(settings, db, unblocker)
+    return ServerContext(settings, db, unblocker, TaskRunner(db))
 
 
 def docs_routes(spec: dict[str, Any]) -> list[Route]:
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.executor = ThreadPoolExecutor(settings.threads * 4, "torc-request")
         ctx.unblocker.start()
         ctx.unblocker.wake()  # finish completions a previous process acknowledged
+        ctx.tasks.start(ctx)  # before any request: fails the tasks a killed server left
         snapshots = Snapshotter(ctx.db, settings.snapshot)
         snapshots.start()
         try:
@@ -81,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             snapshots.stop()
             app.state.executor.shutdown()
+            ctx.tasks.stop()
             ctx.unblocker.stop()
             ctx.db.dispose()
 

@@ -43,6 +43,7 @@ class RootGroup(LazyGroup):
         "user-data": ("torc.cli.user_data", "User data management commands."),
         "reports": ("torc.cli.reports", "Generate reports and analytics."),
         "logs": ("torc.cli.logs_cmd", "Bundle and analyze workflow logs."),
+        "tasks": ("torc.cli.tasks", "Asynchronous server tasks (background initialize)."),
     }
 
 

@@ -200,7 +200,7 @@ def status(ctx: typer.Context, workflow_id: WorkflowIdArg = None, user: ChoiceUs
         ]
         return "\n".join(lines + [f"  {k}: {n}" for k, n in counts.items() if n])
 
-    emit(ctx, {**state.model_dump(mode="json", exclude_none=True), "job_counts": counts}, text=text)
+    emit(ctx, state, text=text)
 
 
 @app.command("is-complete")

@@ -4,12 +4,14 @@ state. The steps themselves live in :mod:`torc.workflows.operations` and
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
 
 from torc.cli.common import choose_workflow, cli, emit
 from torc.cli.records import WorkflowIdArg, confirm, user_errors
+from torc.cli.tasks import AsyncOption, NoWaitOption, TaskWatch
 from torc.workflows.operations import (
     cancel_workflow,
     check_inputs,
@@ -69,6 +71,8 @@ def initialize(
     force: Force = False,
     no_prompts: NoPrompts = False,
     dry_run: DryRun = False,
+    run_async: AsyncOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Initialize a workflow: check its inputs and set every job to ready or blocked."""
     api = cli(ctx).api
@@ -85,14 +89,25 @@ def initialize(
     ):
         typer.echo("Initialization canceled")
         return
-    with user_errors():
-        counts = initialize_workflow(api, chosen, force=force)
+    watch = TaskWatch.of(run_async, no_wait)
+    with user_errors(), watch or nullcontext():
+        background = watch.background if watch else None
+        counts = initialize_workflow(api, chosen, force=force, background=background)
+    task_id = watch.task_id if watch else None
+    if watch and task_id is not None and not watch.background.wait:
+        emit(
+            ctx,
+            {"status": "queued", "workflow_id": chosen, "task_id": task_id},
+            text=watch.queued_text(f"Initializing workflow {chosen}"),
+        )
+        return
     summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    emit(
-        ctx,
-        {"status": "success", "workflow_id": chosen, "job_counts": counts},
-        text=f"Successfully initialized workflow {chosen}: {summary or 'no jobs'}",
-    )
+    report: dict[str, Any] = {"status": "success", "workflow_id": chosen, "job_counts": counts}
+    text = f"Successfully initialized workflow {chosen}: {summary or 'no jobs'}"
+    if task_id is not None:
+        report["task_id"] = task_id
+        text += f" (server task {task_id})"
+    emit(ctx, report, text=text)
 
 
 commands.command("initialize-jobs", hidden=True)(initialize)
@@ -107,6 +122,8 @@ def reinitialize(
         typer.Option("--force", help="Go ahead despite missing inputs or active jobs."),
     ] = False,
     dry_run: DryRun = False,
+    run_async: AsyncOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Reinitialize a workflow: rerun what changed.
 
@@ -114,9 +131,23 @@ def reinitialize(
     canceled jobs, and everything downstream of them.
     """
     chosen = choose_workflow(ctx, workflow_id)
-    with user_errors():
-        outcome = reinitialize_workflow(cli(ctx).api, chosen, dry_run=dry_run, force=force)
-    emit(ctx, vars(outcome), text=outcome.text)
+    watch = None if dry_run else TaskWatch.of(run_async, no_wait)
+    with user_errors(), watch or nullcontext():
+        outcome = reinitialize_workflow(
+            cli(ctx).api,
+            chosen,
+            dry_run=dry_run,
+            force=force,
+            background=watch.background if watch else None,
+        )
+    if watch is None or watch.task_id is None:
+        emit(ctx, vars(outcome), text=outcome.text)
+        return
+    if watch.background.wait:
+        text = f"{outcome.text()} (initialized in server task {watch.task_id})"
+    else:
+        text = watch.queued_text(f"{outcome.text()}; initializing them")
+    emit(ctx, {**vars(outcome), "task_id": watch.task_id}, text=text)
 
 
 @commands.command("reset-status")

@@ -11,11 +11,16 @@ import logging
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torc_models as m
 from torc.api import TorcApi
 from torc.paging import fetch_all
+
+if TYPE_CHECKING:
+    from torc.tasks import Background
 
 logger = logging.getLogger(__name__)
 
@@ -131,16 +136,29 @@ def jobs_with_progress(api: TorcApi, workflow_id: int) -> int:
     return sum(counts[status.value] for status in PROGRESSED_STATUSES)
 
 
-def initialize_workflow(api: TorcApi, workflow_id: int, *, force: bool = False) -> dict[str, int]:
+def initialize_workflow(
+    api: TorcApi, workflow_id: int, *, force: bool = False, background: Background | None = None
+) -> dict[str, int]:
     """Check inputs, record file times and set every job to ready or blocked.
 
     Missing inputs stop the operation unless ``force``; returns job counts by status.
+    With ``background`` the last step runs as a server task (no HTTP timeout cuts a large
+    workflow's initialize short); when it does not wait, the counts are not known yet: {}.
     """
     check = check_inputs(api, workflow_id)
     if not check.ok and not force:
         raise WorkflowError(f"{check.problem()}; create them or pass --force")
     sync_file_mtimes(api, workflow_id)
-    outcome = api.initialize_jobs(workflow_id, clear_ephemeral_user_data=True)
+    submit = partial(api.initialize_jobs, workflow_id, clear_ephemeral_user_data=True)
+    if background is None:
+        outcome = submit()
+    else:
+        outcome = background.run(api, partial(submit, var_async=True))
+        if isinstance(outcome, m.TaskModel):
+            if not background.wait:
+                return {}
+            by_status = job_status_counts(api, workflow_id)
+            return {status: count for status, count in by_status.items() if count}
     counts = outcome.get("job_counts") if isinstance(outcome, dict) else None
     return dict(counts) if isinstance(counts, dict) else {}
 

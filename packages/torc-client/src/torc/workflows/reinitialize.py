@@ -14,10 +14,15 @@ run would reset now, and changes nothing, file times included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
 import torc_models as m
 from torc.api import TorcApi
 from torc.workflows.operations import WorkflowError, check_inputs, disk_changes, sync_file_mtimes
+
+if TYPE_CHECKING:
+    from torc.tasks import Background
 
 
 @dataclass
@@ -44,6 +49,7 @@ def reinitialize(
     dry_run: bool = False,
     force: bool = False,
     new_run: bool = True,
+    background: Background | None = None,
 ) -> ReinitializeOutcome:
     """Reset the jobs affected by changed inputs and make them runnable again.
 
@@ -52,6 +58,8 @@ def reinitialize(
     A dry run changes nothing on the server, file times included (see
     :func:`preview_changed_jobs`). Missing required inputs stop a real run unless
     ``force``; ``force`` also lets the reset go ahead while jobs are still active.
+    With ``background`` the initialize step runs as a server task (see
+    :func:`torc.workflows.operations.initialize_workflow`).
     """
     if dry_run:
         return ReinitializeOutcome(workflow_id, True, preview_changed_jobs(api, workflow_id))
@@ -61,7 +69,11 @@ def reinitialize(
     sync_file_mtimes(api, workflow_id)
     reset = api.reset_workflow_status(workflow_id, force=force) if new_run else {}
     changed = api.process_changed_job_inputs(workflow_id, dry_run=False)
-    api.initialize_jobs(workflow_id, only_uninitialized=True)
+    submit = partial(api.initialize_jobs, workflow_id, only_uninitialized=True)
+    if background is None:
+        submit()
+    else:
+        background.run(api, partial(submit, var_async=True))
     run_id = reset.get("run_id")
     return ReinitializeOutcome(
         workflow_id,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 import torc_models as m
+from torc_server import tasks
 from torc_server.context import ServerContext
 from torc_server.db.sql import sql
-from torc_server.dispatch import operation
+from torc_server.dispatch import Accepted, operation
 from torc_server.errors import NotFound
 from torc_server.lifecycle import claims, file_times, initialize, reports, resets
 from torc_server.lifecycle.jobstore import to_wire
@@ -21,6 +23,23 @@ from torc_server.units import iso_duration
 GIB = 1024**3
 
 
+def _initialize(
+    conn: Connection, workflow_id: int, only_uninitialized: bool, clear_ephemeral: bool
+) -> dict[str, Any]:
+    """What an initialize runs, synchronous or as a task, after it locked the workflow."""
+    require_not_archived(conn, workflow_id, _archived(workflow_id))
+    return initialize.initialize(
+        conn,
+        workflow_id,
+        only_uninitialized=only_uninitialized,
+        clear_ephemeral=clear_ephemeral,
+    )
+
+
+def _archived(workflow_id: int) -> str:
+    return f"cannot initialize archived workflow {workflow_id}; unarchive it first"
+
+
 @operation("initialize_jobs")
 def initialize_jobs(
     ctx: ServerContext,
@@ -28,19 +47,36 @@ def initialize_jobs(
     only_uninitialized: bool | None,
     clear_ephemeral_user_data: bool | None,
     var_async: bool | None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | Accepted:
+    """With ``async``, a task (202) that runs the same steps in the background
+    (:mod:`torc_server.tasks`): a 300,000-job workflow takes longer than a client waits."""
+    only, clear = bool(only_uninitialized), bool(clear_ephemeral_user_data)
+    if var_async:
+        params = {"only_uninitialized": only, "clear_ephemeral_user_data": clear}
+        check = partial(require_not_archived, workflow_id=id, message=_archived(id))
+        return Accepted(tasks.submit(ctx, id, "initialize_jobs", params, check))
+    tasks.refuse_if_active_now(ctx, id)
     with ctx.db.write() as conn:
-        require_not_archived(
-            conn, id, f"cannot initialize archived workflow {id}; unarchive it first"
-        )
-        outcome = initialize.initialize(
-            conn,
-            id,
-            only_uninitialized=bool(only_uninitialized),
-            clear_ephemeral=bool(clear_ephemeral_user_data),
-        )
+        tasks.claim_workflow(conn, id)
+        outcome = _initialize(conn, id, only, clear)
     ctx.unblocker.wake()
     return outcome
+
+
+@tasks.task_operation("initialize_jobs")
+def initialize_task(
+    ctx: ServerContext, workflow_id: int, params: dict[str, Any], succeed: tasks.Succeed
+) -> None:
+    with ctx.db.write() as conn:
+        tasks.lock_workflow(conn, workflow_id)
+        _initialize(
+            conn,
+            workflow_id,
+            bool(params.get("only_uninitialized")),
+            bool(params.get("clear_ephemeral_user_data")),
+        )
+        succeed(conn)
+    ctx.unblocker.wake()
 
 
 @operation("claim_next_jobs")
