@@ -28,9 +28,14 @@ def slurm_job_id(conn: Connection) -> str:
     return SLURM_JOB_ID[conn.dialect.name]
 
 
-def _paged(conn: Connection, query: str, params: dict[str, Any], offset: int) -> dict[str, Any]:
-    """A page of ``query``'s rows; ``total`` is its window count of all rows."""
-    rows = [dict(r) for r in conn.execute(sql(query), params).mappings()]
+def _paged(
+    conn: Connection, query: str, workflow_id: int, offset: int, limit: int
+) -> dict[str, Any]:
+    """A page of ``query``'s rows, whose ``total`` column (a window count) gives the number
+    of all rows; only a page past the end needs a second statement to count them."""
+    params = {"w": workflow_id, "offset": offset, "limit": min(limit, MAX_LIMIT)}
+    paged = f"{query} LIMIT :limit OFFSET :offset"
+    rows = [dict(r) for r in conn.execute(sql(paged), params).mappings()]
     if rows:
         total = rows[0]["total"]
     else:
@@ -51,9 +56,7 @@ def get_running_jobs(ctx: ServerContext, id: int, offset: int, limit: int) -> di
             "FROM job j JOIN compute_node n ON n.id = j.active_compute_node_id "
             "WHERE j.workflow_id = :w AND j.status = 4 ORDER BY j.id"
         )
-        return _paged(
-            conn, f"{query} LIMIT :limit OFFSET :offset", _page(id, offset, limit), offset
-        )
+        return _paged(conn, query, id, offset, limit)
 
 
 @operation("get_slurm_job_correlations")
@@ -74,13 +77,7 @@ def get_slurm_job_correlations(
             f"FROM ({pairs}) AS p JOIN job j ON j.id = p.job_id "
             "WHERE p.slurm_job_id IS NOT NULL ORDER BY p.job_id, p.slurm_job_id"
         )
-        return _paged(
-            conn, f"{query} LIMIT :limit OFFSET :offset", _page(id, offset, limit), offset
-        )
-
-
-def _page(workflow_id: int, offset: int, limit: int) -> dict[str, Any]:
-    return {"w": workflow_id, "offset": offset, "limit": min(limit, MAX_LIMIT)}
+        return _paged(conn, query, id, offset, limit)
 
 
 @operation("get_workflow_status")
