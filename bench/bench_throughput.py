@@ -114,7 +114,7 @@ def inprocess_rate(count: int, barrier: bool, out: Path) -> float:
         api = TorcApi(url, timeout=600)
         workflow = api.create_workflow(
             m.WorkflowModel(
-                name="inproc", user="bench", resource_monitor_config='{"enabled": false}'
+                name="inproc", user="bench", resource_monitor_config={"enabled": False}
             )
         )
         assert workflow.id is not None
