@@ -17,10 +17,13 @@ name: same
 parameters: {lr: "[0.1, 0.01]"}
 resource_monitor: {granularity: TimeSeries, sample_interval_seconds: 2}
 slurm_defaults: {account: proj, mail-type: END}
+env: {STAGE: dev}
+dynamic_jobs: {max_iterations: 7}
 jobs:
   - name: train_{lr}
     command: echo "train {lr}" > ${files.output.model_{lr}}
     use_parameters: [lr]
+    env: {OMP_NUM_THREADS: "4"}
     cancel_on_blocking_job_failure: false
     slurm_scheduler: gpu
   - name: report
@@ -46,9 +49,12 @@ job_sort_method: gpus_memory_runtime
   "parameters": {"lr": "[0.1, 0.01]"},
   "resource_monitor": {"granularity": "time_series", "sample_interval_seconds": 2},
   "slurm_defaults": {"account": "proj", "mail-type": "END"},
+  "env": {"STAGE": "dev"},
+  "dynamic_jobs": {"max_iterations": 7},
   "jobs": [
     {"name": "train_{lr}", "command": "echo \\"train {lr}\\" > ${files.output.model_{lr}}",
-     "use_parameters": ["lr"], "cancel_on_blocking_job_failure": false, "scheduler": "gpu"},
+     "use_parameters": ["lr"], "cancel_on_blocking_job_failure": false, "scheduler": "gpu",
+     "env": {"OMP_NUM_THREADS": "4"}},
     {"name": "report", "command": "cat ${files.input.model_{lr}}", "use_parameters": ["lr"],
      "depends_on_regexes": ["^train_"]}
   ],
@@ -63,9 +69,12 @@ job_sort_method: gpus_memory_runtime
   parameters: {lr: "[0.1, 0.01]"},
   resource_monitor: {granularity: "TimeSeries", sample_interval_seconds: 2,},
   slurm_defaults: {account: "proj", "mail-type": "END"},
+  env: {STAGE: "dev"},
+  dynamic_jobs: {max_iterations: 7},
   jobs: [
     {name: "train_{lr}", command: 'echo "train {lr}" > ${files.output.model_{lr}}',
-     use_parameters: ["lr"], cancel_on_blocking_job_failure: false, slurm_scheduler: "gpu",},
+     use_parameters: ["lr"], cancel_on_blocking_job_failure: false, slurm_scheduler: "gpu",
+     env: {OMP_NUM_THREADS: "4"},},
     {name: "report", command: "cat ${files.input.model_{lr}}", use_parameters: ["lr"],
      depends_on_regexes: ["^train_"]},
   ],
@@ -82,9 +91,12 @@ slurm_defaults {
     account "proj"
     mail-type "END"
 }
+env { STAGE "dev"; }
+dynamic_jobs { max_iterations 7; }
 job "train_{lr}" {
     command #"echo "train {lr}" > ${files.output.model_{lr}}"#
     use_parameters "lr"
+    env { OMP_NUM_THREADS "4"; }
     cancel_on_blocking_job_failure #false
     slurm_scheduler "gpu"
 }
@@ -122,6 +134,10 @@ def test_the_same_spec_in_four_formats_expands_identically() -> None:
     assert train["cancel_on_blocking_job_failure"] is False
     assert train["command"] == 'echo "train 0.1" > /tmp/model_0.1.txt'
     assert results["yaml"]["jobs"][2]["depends_on"] == ["train_0.1", "train_0.01"]
+    assert workflow["env"] == {"STAGE": "dev"}
+    assert workflow["dynamic_jobs"] == {"max_iterations": 7}
+    for fmt, text in SAME.items():
+        assert expand(text, fmt).spec.jobs[0].env == {"OMP_NUM_THREADS": "4"}, fmt
 
 
 def test_kdl2_keywords_become_kdl1_outside_strings_and_comments() -> None:

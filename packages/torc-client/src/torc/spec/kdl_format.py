@@ -87,6 +87,7 @@ _JOB = {
     ),
     "input_user_data": _Rule("input_user_data", "list"),
     "output_user_data": _Rule("output_user_data", "list"),
+    "env": _Rule("env", "map"),
     "resource_requirements": _Rule(
         "resource_requirements",
         "name_or_record",
@@ -151,6 +152,10 @@ _WORKFLOW = {
     ),
     "parameters": _Rule("parameters", "map"),
     "slurm_defaults": _Rule("slurm_defaults", "map"),
+    "env": _Rule("env", "map"),
+    "dynamic_jobs": _Rule(
+        "dynamic_jobs", "record", _scalars("max_iterations"), many=False, named=False
+    ),
     "job": _Rule("jobs", "record", _JOB),
     "file": _Rule("files", "record", _FILE),
     "user_data": _Rule("user_data", "record", _USER_DATA),
