@@ -163,6 +163,9 @@ def test_a_second_call_meanwhile_gets_409_naming_the_task(
         assert message in (busy(w, task.id, "queued"), busy(w, task.id, "running")), message
         message = fails(409, any_api.initialize_jobs, w)  # synchronous: refused as well
         assert f"active task {task.id} " in message and f"GET /tasks/{task.id}" in message
+        for reset in (any_api.reset_workflow_status, any_api.reset_job_status):
+            assert f"active task {task.id} " in fails(409, reset, w)  # nor reset under it
+        assert f"active task {task.id} " in fails(409, any_api.process_changed_job_inputs, w)
         assert any_api.get_task(task.id).status in ACTIVE  # the refusals were meanwhile
         # another workflow is not refused (on SQLite its writes wait for the single writer)
         assert ended(any_api, start(any_api, other).id).status == S.succeeded

@@ -207,20 +207,27 @@ def exchange_jobs(
 
 @operation("reset_job_status")
 def reset_job_status(ctx: ServerContext, id: int, failed_only: bool | None) -> dict[str, Any]:
+    tasks.refuse_if_active_now(ctx, id)
     with ctx.db.write() as conn:
+        tasks.claim_workflow(conn, id)
         return resets.reset_jobs(conn, id, bool(failed_only))
 
 
 @operation("reset_workflow_status")
 def reset_workflow_status(ctx: ServerContext, id: int, force: bool | None) -> dict[str, Any]:
+    """Like the other resets, refused (409) while an initialize task works on the jobs."""
+    tasks.refuse_if_active_now(ctx, id)
     with ctx.db.write() as conn:
+        tasks.claim_workflow(conn, id)
         return resets.reset_workflow(conn, id, bool(force))
 
 
 @operation("process_changed_job_inputs")
 def process_changed_job_inputs(ctx: ServerContext, id: int, dry_run: bool | None) -> dict[str, Any]:
+    tasks.refuse_if_active_now(ctx, id)
     with ctx.db.write() as conn:
         status_row(conn, id)
+        tasks.claim_workflow(conn, id)
         return resets.changed_jobs(conn, id, bool(dry_run))
 
 
