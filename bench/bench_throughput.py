@@ -113,9 +113,7 @@ def inprocess_rate(count: int, barrier: bool, out: Path) -> float:
     with server() as (url, _):
         api = TorcApi(url, timeout=600)
         workflow = api.create_workflow(
-            m.WorkflowModel(
-                name="inproc", user="bench", resource_monitor_config={"enabled": False}
-            )
+            m.WorkflowModel(name="inproc", user="bench", resource_monitor_config={"enabled": False})
         )
         assert workflow.id is not None
         gate: int | None = None
