@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ServerProcess
-from tests.published.conftest import PublishedClient
+from tests.published.conftest import PublishedClient, install
 
 CURRENT, PREVIOUS, OLDEST = "0.35.0", "0.22.2", "0.12.3"
 CASES = [
@@ -35,3 +35,15 @@ def test_scenario(
     assert summary["scenario"] == scenario
     assert summary["failed"] is None, summary
     assert summary["passed"], "the scenario ran no step"
+
+
+def test_both_generations_share_one_server(any_server: ServerProcess) -> None:
+    """0.22.2 and 0.35.0 against the same running server: every scenario of each, then each
+    reads the workflows the other wrote (ADR 0008), whichever wrote first."""
+    clients = {version: install(version) for version in (CURRENT, PREVIOUS)}
+    for version, scenario in CASES:
+        if version in clients:
+            assert clients[version].run(scenario, any_server.url)["failed"] is None
+    for version in (PREVIOUS, CURRENT, PREVIOUS):
+        summary = clients[version].run("shared", any_server.url)
+        assert summary["failed"] is None and summary["passed"], summary
