@@ -53,6 +53,10 @@ def database_url(database: str) -> tuple[str, Path | None]:
     return f"sqlite:///{path}", path
 
 
+STALE = -1
+"""The generation of a connection opened while stale ones were still open."""
+
+
 class Database:
     """The engine plus ``read()`` / ``write()`` transaction scopes."""
 
@@ -64,6 +68,9 @@ class Database:
         self._errors = storage.Throttle()
         self._generation = 0
         """Bumped by :meth:`_reopen`; connections from an earlier one are closed."""
+        self._live: dict[int, int] = {}
+        """The generation of every open SQLite connection (by ``id``), under ``_live_lock``."""
+        self._live_lock = threading.Lock()
         if self.is_sqlite:
             self.engine = create_engine(
                 self.url,
@@ -80,7 +87,14 @@ class Database:
     def _configure_sqlite(self, engine: Engine) -> None:
         @event.listens_for(engine, "connect")
         def on_connect(dbapi_connection: Any, record: Any) -> None:
-            record.info["generation"] = self._generation
+            # Opened while a connection of an earlier generation is still open, it shares
+            # that one's stale -shm mapping: it belongs to no generation and is closed at
+            # its first checkin, until a connection opens with all the old ones gone.
+            with self._live_lock:
+                stale = any(g != self._generation for g in self._live.values())
+                generation = STALE if stale else self._generation
+                self._live[id(dbapi_connection)] = generation
+            record.info["generation"] = generation
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -92,6 +106,16 @@ class Database:
         def on_begin(conn: Connection) -> None:
             immediate = conn.get_execution_options().get("immediate", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        @event.listens_for(engine, "close")
+        def on_close(dbapi_connection: Any, _record: Any) -> None:
+            with self._live_lock:
+                self._live.pop(id(dbapi_connection), None)
+
+        @event.listens_for(engine, "close_detached")
+        def on_close_detached(dbapi_connection: Any) -> None:
+            with self._live_lock:
+                self._live.pop(id(dbapi_connection), None)
 
         @event.listens_for(engine, "checkin")
         def on_checkin(_dbapi_connection: Any, record: Any) -> None:
