@@ -13,6 +13,33 @@ from torc_server.wire import Mapper
 
 T = METADATA.tables
 
+
+def run_state(conn: Connection, records: list[dict[str, Any]]) -> None:
+    """Workflows carry their status row's fields and their access groups' names, which
+    current clients read from the workflow itself."""
+    ids = [record["id"] for record in records]
+    status, shared, group = T["workflow_status"], T["workflow_access_group"], T["access_group"]
+    states = {
+        row["workflow_id"]: row
+        for row in conn.execute(select(status).where(status.c.workflow_id.in_(ids))).mappings()
+    }
+    groups: dict[int, list[str]] = {}
+    for workflow_id, name in conn.execute(
+        select(shared.c.workflow_id, group.c.name)
+        .join(group, group.c.id == shared.c.group_id)
+        .where(shared.c.workflow_id.in_(ids))
+        .order_by(group.c.name)
+    ):
+        groups.setdefault(workflow_id, []).append(name)
+    for record in records:
+        state = states[record["id"]]
+        record["status_id"] = record["id"]  # workflow_status.id is the workflow's id
+        record["run_id"] = state["run_id"]
+        record["is_canceled"] = bool(state["is_canceled"])
+        record["is_archived"] = bool(state["is_archived"])
+        record["access_groups"] = groups.get(record["id"], [])
+
+
 workflows = Resource(
     Mapper(
         T["workflow"],
@@ -21,6 +48,7 @@ workflows = Resource(
         object_fields=["metadata", "execution_config", "resource_monitor_config", "slurm_defaults"],
     ),
     "workflow",
+    annotate=run_state,
 )
 workflow_status = Resource(Mapper(T["workflow_status"], m.WorkflowStatusModel), "workflow status")
 jobs = Resource(

@@ -33,39 +33,6 @@ DEFAULT_REQUIREMENTS = {
 """Every workflow gets these; jobs that name no requirements use them."""
 
 
-def with_run_state(conn: Connection, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Workflow records with their status row's fields and their access groups' names,
-    which current clients read from the workflow itself."""
-    ids = [record["id"] for record in records]
-    if not ids:
-        return records
-    states = {
-        row["workflow_id"]: row
-        for row in conn.execute(select(STATUS).where(STATUS.c.workflow_id.in_(ids))).mappings()
-    }
-    shared = T["workflow_access_group"]
-    groups: dict[int, list[str]] = {}
-    for workflow_id, name in conn.execute(
-        select(shared.c.workflow_id, GROUP.c.name)
-        .join(GROUP, GROUP.c.id == shared.c.group_id)
-        .where(shared.c.workflow_id.in_(ids))
-        .order_by(GROUP.c.name)
-    ):
-        groups.setdefault(workflow_id, []).append(name)
-    for record in records:
-        state = states[record["id"]]
-        record["status_id"] = record["id"]  # workflow_status.id is the workflow's id
-        record["run_id"] = state["run_id"]
-        record["is_canceled"] = bool(state["is_canceled"])
-        record["is_archived"] = bool(state["is_archived"])
-        record["access_groups"] = groups.get(record["id"], [])
-    return records
-
-
-def workflow_wire(conn: Connection, workflow_id: int) -> dict[str, Any]:
-    return with_run_state(conn, [resources.workflows.get(conn, workflow_id)])[0]
-
-
 def share_with_groups(conn: Connection, workflow_id: int, names: list[str]) -> None:
     """Share a new workflow with the access groups its body names."""
     found = dict(
@@ -102,26 +69,26 @@ def create_workflow(ctx: ServerContext, workflow_model: m.WorkflowModel) -> dict
         events.record(
             conn, workflow_id, "workflow", "created", f"created workflow {values['name']}"
         )
-        return workflow_wire(conn, workflow_id)
+        return resources.workflows.get(conn, workflow_id)
 
 
 @operation("get_workflow")
 def get_workflow(ctx: ServerContext, id: int) -> dict[str, Any]:
     with ctx.db.read() as conn:
-        return workflow_wire(conn, id)
+        return resources.workflows.get(conn, id)
 
 
 @operation("update_workflow")
 def update_workflow(ctx: ServerContext, id: int, workflow_model: m.WorkflowModel) -> dict[str, Any]:
     with ctx.db.write() as conn:
         resources.workflows.update(conn, id, workflow_model)
-        return workflow_wire(conn, id)
+        return resources.workflows.get(conn, id)
 
 
 @operation("delete_workflow")
 def delete_workflow(ctx: ServerContext, id: int) -> dict[str, Any]:
     with ctx.db.write() as conn:
-        record = workflow_wire(conn, id)
+        record = resources.workflows.get(conn, id)
         resources.workflows.delete(conn, id)
         return record
 
@@ -148,7 +115,6 @@ def list_workflows(
         listing = resources.workflows.list(
             conn, conditions, offset=offset, limit=limit, sort_by=sort_by, reverse_sort=reverse_sort
         )
-        with_run_state(conn, listing["items"])
     return listing
 
 
@@ -174,7 +140,7 @@ def archive_workflow(
         conn.execute(update(STATUS).where(STATUS.c.workflow_id == id).values(is_archived=archived))
         verb = "archived" if archived else "unarchived"
         events.record(conn, id, "workflow", verb, f"workflow {id} was {verb}")
-        return workflow_wire(conn, id)
+        return resources.workflows.get(conn, id)
 
 
 @operation("cancel_workflow")
