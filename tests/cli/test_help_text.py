@@ -18,8 +18,8 @@ import typer.main
 from typer.testing import CliRunner
 
 from torc.cli.app import app as torc_app
+from torc_server.auth.htpasswd_cli import app as htpasswd_app
 from torc_server.cli import app as server_app
-from torc_server.htpasswd_cli import app as htpasswd_app
 
 PROGRAMS = {"torc": torc_app, "torc-server": server_app, "torc-htpasswd": htpasswd_app}
 BRACKETED = re.compile(r"\[[^\[\]]+\]")

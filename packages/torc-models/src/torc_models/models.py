@@ -48,6 +48,12 @@ class AccessGroupModel(BaseModel):
         str | None, Field(description="Optional free-text description of the group.")
     ] = None
     id: Annotated[int | None, Field(description="Unique ID assigned by the server.")] = None
+    is_system: Annotated[
+        bool | None,
+        Field(
+            description="True for the admin group, whose members come from the server's configuration only."
+        ),
+    ] = None
     name: Annotated[str, Field(description="Group name, unique on the server.")]
 
 
@@ -419,6 +425,26 @@ class CreateUserDataListResponse(BaseModel):
         list[UserDataModel] | None,
         Field(description="The created records with their new IDs."),
     ] = None
+
+
+class CreateWorkerTokenRequest(BaseModel):
+    """
+    What a new worker token is for.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    expires_in_seconds: Annotated[
+        int | None,
+        Field(description="Lifetime in seconds (default 604800, seven days).", ge=1),
+    ] = None
+    name: Annotated[str | None, Field(description="Optional label shown when listing tokens.")] = (
+        None
+    )
+    workflow_id: Annotated[
+        int, Field(description="Workflow whose jobs the token may claim and report.")
+    ]
 
 
 class DeleteCountResponse(BaseModel):
@@ -1572,6 +1598,26 @@ class ListUserGroupMembershipsResponse(BaseModel):
     ]
 
 
+class ListWorkerTokensResponse(BaseModel):
+    """
+    One page of worker tokens.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    has_more: Annotated[bool, Field(description="True if more records exist after this page.")]
+    items: Annotated[
+        list[WorkerTokenModel],
+        Field(description="The tokens in this page, without their secrets."),
+    ]
+    limit: Annotated[int, Field(description="Page size applied to this request (at most 10000).")]
+    offset: Annotated[int, Field(description="Number of records skipped before this page.")]
+    total_count: Annotated[
+        int, Field(description="Number of records matching the query across all pages.")
+    ]
+
+
 class ListWorkflowsResponse(BaseModel):
     """
     One page of workflows.
@@ -2290,6 +2336,36 @@ class VersionResponse(BaseModel):
         Field(description="Source revision the server was built from, if known."),
     ] = None
     version: Annotated[str, Field(description="Server software version.")]
+
+
+class WorkerTokenModel(BaseModel):
+    """
+    A bearer token that lets a job runner on another machine work on one workflow only.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    created_at: Annotated[str, Field(description="When the token was minted (ISO 8601).")]
+    created_by: Annotated[str, Field(description="User who minted the token.")]
+    expires_at: Annotated[
+        str | None,
+        Field(description="When the token stops working (ISO 8601); null never."),
+    ] = None
+    id: Annotated[int, Field(description="Unique ID assigned by the server.")]
+    name: Annotated[
+        str | None,
+        Field(description="Optional label, e.g. the allocation it was made for."),
+    ] = None
+    revoked_at: Annotated[
+        str | None,
+        Field(description="When the token was revoked (ISO 8601); null while it is valid."),
+    ] = None
+    token: Annotated[
+        str | None,
+        Field(description="The secret, present only in the answer that created the token."),
+    ] = None
+    workflow_id: Annotated[int, Field(description="The only workflow the token may touch.")]
 
 
 class WorkflowAccessGroupModel(BaseModel):

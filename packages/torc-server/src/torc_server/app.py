@@ -20,6 +20,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from torc_server import routers
+from torc_server.auth import admin_group
+from torc_server.auth.access import Guard
+from torc_server.auth.credentials import Authenticator
+from torc_server.auth.middleware import AuthMiddleware
 from torc_server.body_limit import DEFAULT_LIMIT, BodySizeLimit, bulk_limits
 from torc_server.context import ServerContext
 from torc_server.db import migrate
@@ -35,7 +39,7 @@ from torc_server.unblocker import Unblocker
 OPENAPI_URL = f"{BASE_PATH}/openapi.json"
 
 
-def open_context(settings: Settings) -> ServerContext:
+def open_context(settings: Settings, authenticator: Authenticator | None = None) -> ServerContext:
     db = Database(settings.database, pool_size=settings.threads)
     migrate.prepare(db.engine)
     unblocker = Unblocker(
@@ -44,7 +48,12 @@ def open_context(settings: Settings) -> ServerContext:
         process_pending,
         runner_timeout=settings.runner_timeout_secs,
     )
-    return ServerContext(settings, db, unblocker, TaskRunner(db))
+    guard = None
+    if authenticator is not None or settings.enforce_access_control:
+        with db.write() as conn:
+            admin_group.sync(conn, settings.admin_users)
+        guard = Guard(db, enforce=settings.enforce_access_control, admins=settings.admin_users)
+    return ServerContext(settings, db, unblocker, TaskRunner(db), authenticator, guard)
 
 
 def docs_routes(spec: dict[str, Any]) -> list[Route]:
@@ -68,9 +77,15 @@ def docs_routes(spec: dict[str, Any]) -> list[Route]:
 def create_app(settings: Settings) -> Starlette:
     spec = contract()
 
+    authenticator = (
+        Authenticator(settings.auth_file, settings.credential_cache_ttl_secs)
+        if settings.auth_file is not None
+        else None
+    )
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ctx = open_context(settings)
+        ctx = open_context(settings, authenticator)
         app.state.ctx = ctx
         app.state.executor = ThreadPoolExecutor(settings.threads * 4, "torc-request")
         ctx.unblocker.start()
@@ -86,12 +101,18 @@ def create_app(settings: Settings) -> Starlette:
             ctx.tasks.stop()
             ctx.unblocker.stop()
             ctx.db.dispose()
+            if authenticator is not None:
+                authenticator.close()
 
     app = Starlette(routes=docs_routes(spec), lifespan=lifespan)
     install_error_handlers(app)
     app.add_middleware(
         BodySizeLimit, default=DEFAULT_LIMIT, limits=bulk_limits(settings.max_request_body_mb)
     )
+    if authenticator is not None:  # outermost: nobody's body is read before they are known
+        app.add_middleware(
+            AuthMiddleware, authenticator=authenticator, required=settings.require_auth
+        )
     routers.load_all()
     install_routes(app, spec)
     return app

@@ -31,6 +31,16 @@ class TorcError(Exception):
             self.status_code = status_code
 
 
+class Unauthorized(TorcError):
+    status_code = 401
+    kind = "Unauthorized"
+
+
+class Forbidden(TorcError):
+    status_code = 403
+    kind = "Forbidden"
+
+
 class NotFound(TorcError):
     status_code = 404
     kind = "NotFound"
@@ -66,8 +76,20 @@ def error_body(status: int, kind: str, message: str) -> dict[str, Any]:
     return {"error": kind, "errorMessage": message, "code": status}
 
 
+CHALLENGE = 'Basic realm="torc", charset="UTF-8"'
+
+
+def auth_error_body(status: int, kind: str, message: str) -> dict[str, Any]:
+    """401 and 403 also carry ``message``, the field the original's answers use."""
+    return {**error_body(status, kind, message), "message": message}
+
+
 async def torc_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TorcError)
+    if exc.status_code in (401, 403):
+        headers = {"WWW-Authenticate": CHALLENGE} if exc.status_code == 401 else None
+        body = auth_error_body(exc.status_code, exc.kind, exc.message)
+        return JSONResponse(body, exc.status_code, headers=headers)
     return JSONResponse(error_body(exc.status_code, exc.kind, exc.message), exc.status_code)
 
 

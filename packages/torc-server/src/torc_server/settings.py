@@ -12,6 +12,7 @@ from torc_server.snapshot import DEFAULT_KEEP, DEFAULT_PATH, SnapshotPolicy
 
 DEFAULT_RUNNER_TIMEOUT = 120.0
 """Seconds of silence after which a job runner is dead (TORC_RUNNER_TIMEOUT_SECS)."""
+DEFAULT_CREDENTIAL_CACHE_TTL = 60.0
 DEFAULT_BULK_BODY_MB = 200
 """TORC_MAX_REQUEST_BODY_MB default: bulk uploads of ~100,000 jobs fit."""
 
@@ -26,6 +27,20 @@ class Settings:
     snapshot: SnapshotPolicy = field(default_factory=SnapshotPolicy)
     runner_timeout_secs: float = DEFAULT_RUNNER_TIMEOUT
     """A job runner not heard from for this long is dead (TORC_RUNNER_TIMEOUT_SECS)."""
+    auth_file: Path | None = None
+    """htpasswd file of users; None disables authentication (every request is anonymous)."""
+    require_auth: bool = False
+    """With ``auth_file``: refuse requests without valid credentials (else they run anonymously)."""
+    enforce_access_control: bool = False
+    """Owner-or-group rule on every workflow-scoped operation; the admin group's powers."""
+    admin_users: tuple[str, ...] = ()
+    """Members of the system ``admin`` group, synced at every start."""
+    credential_cache_ttl_secs: float = DEFAULT_CREDENTIAL_CACHE_TTL
+    """Seconds a successful password check is remembered; 0 checks every request."""
+    tls_cert: Path | None = None
+    """PEM certificate (chain) served over HTTPS; None serves plain HTTP."""
+    tls_key: Path | None = None
+    """PEM private key of ``tls_cert``."""
 
     def with_environment(self, environ: Mapping[str, str] = os.environ) -> Settings:
         """These settings plus the environment-only knobs; raises ValueError naming a bad

@@ -398,6 +398,21 @@ class TorcApi(BaseApi):
             response=models.CreateUserDataListResponse,
         )
 
+    def create_worker_token(
+        self, create_worker_token_request: models.CreateWorkerTokenRequest
+    ) -> models.WorkerTokenModel:
+        """Mint a revocable bearer token that may only claim and report jobs of one workflow; its
+        secret is shown once.
+
+        ``POST /admin/worker_tokens`` (torc extension)
+        """
+        return self._call(
+            "POST",
+            "/admin/worker_tokens",
+            body=create_worker_token_request,
+            response=models.WorkerTokenModel,
+        )
+
     def create_workflow(self, workflow_model: models.WorkflowModel) -> models.WorkflowModel:
         """Create a workflow, with its status record and default resource requirements.
 
@@ -1562,6 +1577,21 @@ class TorcApi(BaseApi):
             response=models.ListAccessGroupsResponse,
         )
 
+    def list_worker_tokens(
+        self, *, workflow_id: int | None = None, offset: int | None = None, limit: int | None = None
+    ) -> models.ListWorkerTokensResponse:
+        """List worker tokens (never their secrets); admins see all, others those of workflows they
+        may access.
+
+        ``GET /admin/worker_tokens`` (torc extension)
+        """
+        return self._call(
+            "GET",
+            "/admin/worker_tokens",
+            query={"workflow_id": workflow_id, "offset": offset, "limit": limit},
+            response=models.ListWorkerTokensResponse,
+        )
+
     def list_workflow_groups(
         self, id: int, *, offset: int | None = None, limit: int | None = None
     ) -> models.ListAccessGroupsResponse:
@@ -1732,6 +1762,15 @@ class TorcApi(BaseApi):
             path={"id": id, "run_id": run_id},
             query={"max_retries": max_retries},
             response=models.JobModel,
+        )
+
+    def revoke_worker_token(self, id: int) -> models.WorkerTokenModel:
+        """Revoke a worker token; requests carrying it are refused from then on.
+
+        ``DELETE /admin/worker_tokens/{id}`` (torc extension)
+        """
+        return self._call(
+            "DELETE", "/admin/worker_tokens/{id}", path={"id": id}, response=models.WorkerTokenModel
         )
 
     def spawn_jobs(

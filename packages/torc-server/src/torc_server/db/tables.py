@@ -376,6 +376,7 @@ table(
     key(),
     required("name", String, unique=True),
     optional("description", String),
+    required("is_system", Boolean, default=False),
     optional("created_at", String),
 )
 
@@ -406,6 +407,18 @@ table(
         index=True,
     ),
     optional("created_at", String),
+)
+
+table(
+    "worker_token",
+    key(),
+    workflow_fk(),
+    required("token_hash", String, unique=True),
+    optional("name", String),
+    required("created_by", String),
+    required("created_at", String),
+    optional("expires_at", String),
+    optional("revoked_at", String),
 )
 
 table(

@@ -12,10 +12,11 @@ from sqlalchemy import ColumnElement, Connection, delete, insert, select
 
 import torc_models as m
 from torc_server import crud
+from torc_server.auth import htpasswd
 from torc_server.context import ServerContext
 from torc_server.crud_routes import register_crud
 from torc_server.dispatch import operation
-from torc_server.errors import Conflict, NotFound, Unprocessable
+from torc_server.errors import Conflict, Forbidden, NotFound, Unprocessable
 from torc_server.resources import T, access_groups, memberships
 
 GROUP, MEMBER, SHARED, WORKFLOW = (
@@ -66,10 +67,19 @@ def share_row(conn: Connection, workflow_id: int, group_id: int) -> Any:
     return conn.execute(query).mappings().first()
 
 
+def user_group(conn: Connection, group_id: int) -> Any:
+    """A group whose members the API may change: not the system admin group."""
+    row = access_groups.get_row(conn, group_id)
+    if row["is_system"]:
+        raise Forbidden("Admin group membership is managed via server configuration (--admin-user)")
+    return row
+
+
 @operation("list_access_groups")
 def list_access_groups(ctx: ServerContext, offset: int, limit: int) -> dict[str, Any]:
+    """The groups users made; the system admin group is left out (get it by its ID, 0)."""
     with ctx.db.read() as conn:
-        return access_page(conn, access_groups, [], offset, limit)
+        return access_page(conn, access_groups, [GROUP.c.is_system.is_(False)], offset, limit)
 
 
 @operation("create_access_group")
@@ -82,11 +92,18 @@ def create_access_group(
     with ctx.db.write() as conn:
         if conn.execute(select(GROUP.c.id).where(GROUP.c.name == name)).first() is not None:
             raise Conflict(f"an access group named {name!r} already exists")
-        body = access_group_model.model_copy(update={"name": name, "created_at": now()})
-        return access_groups.create(conn, body)
+        update = {"name": name, "created_at": now(), "is_system": False}
+        return access_groups.create(conn, access_group_model.model_copy(update=update))
 
 
-register_crud(access_groups, get="get_access_group", delete="delete_access_group")
+register_crud(access_groups, get="get_access_group")
+
+
+@operation("delete_access_group")
+def delete_access_group(ctx: ServerContext, id: int) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        user_group(conn, id)
+        return access_groups.delete(conn, id)
 
 
 @operation("list_group_members")
@@ -108,7 +125,7 @@ def add_user_to_group(
     if not body.user_name.strip():
         raise Unprocessable("user_name must not be empty")
     with ctx.db.write() as conn:
-        access_groups.get_row(conn, id)
+        user_group(conn, id)
         if membership_row(conn, id, body.user_name) is not None:
             raise Conflict(f"user {body.user_name!r} is already a member of access group {id}")
         return memberships.create(conn, body.model_copy(update={"created_at": now()}))
@@ -117,7 +134,7 @@ def add_user_to_group(
 @operation("remove_user_from_group")
 def remove_user_from_group(ctx: ServerContext, id: int, user_name: str) -> dict[str, Any]:
     with ctx.db.write() as conn:
-        access_groups.get_row(conn, id)
+        user_group(conn, id)
         row = membership_row(conn, id, user_name)
         if row is None:
             raise NotFound(f"user {user_name!r} is not a member of access group {id}")
@@ -188,8 +205,11 @@ def check_workflow_access(ctx: ServerContext, workflow_id: int, user_name: str) 
             .where(SHARED.c.workflow_id == workflow_id, MEMBER.c.user_name == user_name)
             .order_by(GROUP.c.name)
         ).scalar()
+    admin = user_name in ctx.settings.admin_users
     if owner == user_name:
         reason = f"{user_name} owns workflow {workflow_id}"
+    elif admin:
+        reason = f"{user_name} is a system administrator"
     elif group is not None:
         reason = f"{user_name} belongs to access group {group!r}, which the workflow is shared with"
     else:
@@ -197,11 +217,17 @@ def check_workflow_access(ctx: ServerContext, workflow_id: int, user_name: str) 
     return {
         "workflow_id": workflow_id,
         "user_name": user_name,
-        "has_access": owner == user_name or group is not None,
+        "has_access": owner == user_name or admin or group is not None,
         "reason": reason,
     }
 
 
 @operation("reload_auth")
 def reload_auth(ctx: ServerContext) -> dict[str, Any]:
-    return {"message": "authentication is not configured; no users loaded", "user_count": 0}
+    if ctx.auth is None:
+        return {"message": "authentication is not configured; no users loaded", "user_count": 0}
+    try:
+        count = ctx.auth.reload()
+    except (OSError, htpasswd.HtpasswdError) as exc:
+        raise Unprocessable(f"cannot reload {ctx.auth.path}, the old users stay: {exc}") from None
+    return {"message": f"Reloaded {count} users from {ctx.auth.path}", "user_count": count}

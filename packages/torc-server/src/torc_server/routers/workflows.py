@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 import torc_models as m
 from torc_server import resources
+from torc_server.auth import access
 from torc_server.context import ServerContext
 from torc_server.crud import filters, require_workflow
 from torc_server.dispatch import operation
@@ -106,6 +107,9 @@ def list_workflows(
     is_archived: bool | None,
 ) -> dict[str, Any]:
     conditions = filters(WORKFLOW, name=name, user=user, description=description)
+    visible = access.visible_workflows(WORKFLOW.c.id)
+    if visible is not None:
+        conditions.append(visible)
     if is_archived is not None:
         archived = select(STATUS.c.workflow_id).where(STATUS.c.is_archived.is_(True))
         conditions.append(

@@ -1,0 +1,1 @@
+"""Authentication: users, credentials, tokens and access rules."""
