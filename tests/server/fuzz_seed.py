@@ -81,7 +81,8 @@ actions:
 
 def seed_workflow(api: TorcApi) -> dict[str, int]:
     """Create, initialize and partly run the seed workflow; the ID of one record of each
-    kind, keyed by the path segment that serves it (``"jobs"``, ``"access_groups"``...).
+    kind, keyed by the path segment that serves it (``"jobs"``, ``"access_groups"``...;
+    ``"admin"`` serves worker tokens).
 
     One job has completed (a result, an event, a compute node), and the workflow has a
     local scheduler, a scheduled compute node, a remote worker, an RO-Crate entity and an
@@ -150,6 +151,7 @@ def seed_workflow(api: TorcApi) -> dict[str, int]:
         "ro_crate_entities": rid(api.create_ro_crate_entity(entity)),
         "access_groups": rid(group),
         "tasks": seed_task(api),
+        "admin": rid(api.create_worker_token(m.CreateWorkerTokenRequest(workflow_id=workflow_id))),
     }
 
 

@@ -5,9 +5,14 @@ the contract documents: its status code, content type, headers and body schema. 
 the generated parameter sets and bodies the IDs name the records of a freshly seeded
 workflow (see ``fuzz_seed``), so the fuzzer gets past the 404s into the code behind them.
 
+A third server requires authentication and enforces access control: the seed workflow
+is made by an administrator for ``fuzzer``, who sends every fuzzed request with a
+password, so the requests pass through the authentication layer and the access rules.
+
 The default run (examples and 10 random cases per operation, on SQLite and PostgreSQL)
-takes about a minute and a half; the slow run adds schemathesis's coverage phase
-(boundary values, wrong types, missing fields) and 100 cases per operation.
+takes about a minute and a half, the authenticated one some 40 s more; the slow run adds
+schemathesis's coverage phase (boundary values, wrong types, missing fields) and 100
+cases per operation.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import bcrypt
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -26,6 +32,7 @@ from schemathesis.schemas import BaseSchema
 
 from tests.conftest import CONTRACT, ServerProcess
 from tests.server.fuzz_seed import point_at_seed, seed_workflow
+from torc.api import TorcApi
 
 pytestmark = pytest.mark.drill
 
@@ -72,25 +79,51 @@ QUICK = load_schema(max_examples=10, coverage=False)
 DEEP = load_schema(max_examples=100, coverage=True)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+PASSWORDS = {"fuzzer": "fuzz-password", "root": "root-password"}
+
+
+def with_authentication(home: Path) -> list[str]:
+    """Server options that require a password and enforce access control; root is admin."""
+    users = home / "htpasswd"
+    users.write_text(
+        "".join(
+            f"{user}:{bcrypt.hashpw(secret.encode(), bcrypt.gensalt(4)).decode()}\n"
+            for user, secret in PASSWORDS.items()
+        )
+    )
+    return ["--auth-file", str(users), "--require-auth", "--enforce-access-control"] + [
+        "--admin-user",
+        "root",
+    ]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "sqlite-auth"])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     """One server per storage backend: each answers some requests its own way."""
-    if request.param == "sqlite":
-        database: str | Path = tmp_path_factory.mktemp("fuzz") / "torc.db"
+    home = tmp_path_factory.mktemp("fuzz")
+    if request.param == "postgresql":
+        database: str | Path = request.getfixturevalue("postgres").new_database()
     else:
-        database = request.getfixturevalue("postgres").new_database()
-    process = ServerProcess(database)
+        database = home / "torc.db"
+    options = with_authentication(home) if request.param == "sqlite-auth" else []
+    process = ServerProcess(database, *options)
+    process.authenticated = bool(options)  # type: ignore[attr-defined]
     yield process
     process.stop()
+
+
+def fuzzer_auth(server: ServerProcess) -> tuple[str, str] | None:
+    return ("fuzzer", PASSWORDS["fuzzer"]) if getattr(server, "authenticated", False) else None
 
 
 @pytest.fixture
 def seeded(server: ServerProcess) -> None:
     """A new seed workflow for each operation: the last one's deletes may have emptied
     the previous one."""
-    with closing(server.api()) as api:
+    admin = ("root", PASSWORDS["root"]) if fuzzer_auth(server) else (None, None)
+    with closing(TorcApi(server.url, *admin, retry_timeout=30)) as api:
         SEED.update(seed_workflow(api))
 
 
@@ -104,11 +137,11 @@ cases are generated on a shared 2-core machine says nothing about the server."""
 @QUICK.parametrize()
 @FUZZ_SETTINGS
 def test_fuzz(case: Case[Any], server: ServerProcess, seeded: None) -> None:
-    case.call_and_validate(base_url=server.url)
+    case.call_and_validate(base_url=server.url, auth=fuzzer_auth(server))
 
 
 @pytest.mark.slow
 @DEEP.parametrize()
 @FUZZ_SETTINGS
 def test_fuzz_deep(case: Case[Any], server: ServerProcess, seeded: None) -> None:
-    case.call_and_validate(base_url=server.url)
+    case.call_and_validate(base_url=server.url, auth=fuzzer_auth(server))

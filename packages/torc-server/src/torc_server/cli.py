@@ -10,6 +10,7 @@ and status 1: operators read these in terminals and systemd journals, not traceb
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import socket
@@ -50,7 +51,7 @@ Host = Annotated[
     str | None,
     typer.Option(
         "--host", "--url", "-u", envvar="TORC_SERVER__URL", show_default=False,
-        help="Address to listen on, or http://HOST[:PORT] [run's default: 127.0.0.1].",
+        help="Address to listen on, or http[s]://HOST[:PORT] [run's default: 127.0.0.1].",
     ),
 ]  # fmt: skip
 Port = Annotated[
@@ -102,13 +103,79 @@ JsonLogs = Annotated[
         help="JSON lines in the log file (on the console without --log-dir) [default: off].",
     ),
 ]  # fmt: skip
+AuthFile = Annotated[
+    Path | None,
+    typer.Option(
+        envvar=["TORC_AUTH_FILE", "TORC_SERVER__AUTH_FILE"], show_default=False,
+        help="htpasswd file of users (torc-htpasswd writes it); turns HTTP Basic "
+        "authentication on [config: auth_file].",
+    ),
+]  # fmt: skip
+RequireAuth = Annotated[
+    bool | None,
+    typer.Option(
+        "--require-auth", envvar="TORC_SERVER__REQUIRE_AUTH", show_default=False,
+        help="Refuse requests without valid credentials (needs --auth-file); without it "
+        "they run anonymously [config: require_auth].",
+    ),
+]  # fmt: skip
+EnforceAccessControl = Annotated[
+    bool | None,
+    typer.Option(
+        "--enforce-access-control", envvar="TORC_SERVER__ENFORCE_ACCESS_CONTROL",
+        show_default=False,
+        help="Users reach only their own workflows and those shared with their access "
+        "groups [config: enforce_access_control].",
+    ),
+]  # fmt: skip
+AdminUser = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--admin-user", metavar="NAME", show_default=False,
+        help="Member of the admin group (repeatable) [env: TORC_ADMIN_USERS=alice,bob; "
+        'config: admin_users = ["alice"]].',
+    ),
+]  # fmt: skip
+CacheTtl = Annotated[
+    float | None,
+    typer.Option(
+        envvar=["TORC_CREDENTIAL_CACHE_TTL_SECS", "TORC_SERVER__CREDENTIAL_CACHE_TTL_SECS"],
+        show_default=False,
+        help="Seconds a checked password is remembered; 0 checks bcrypt on every request "
+        "[config: credential_cache_ttl_secs; default: 60].",
+    ),
+]  # fmt: skip
+Https = Annotated[
+    bool | None,
+    typer.Option(
+        "--https", envvar="TORC_SERVER__HTTPS", show_default=False,
+        help="Serve HTTPS (TLS 1.2 or later); needs --tls-cert and --tls-key, which turn "
+        "it on by themselves [config: https].",
+    ),
+]  # fmt: skip
+TlsCert = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="TORC_SERVER__TLS_CERT", show_default=False,
+        help="PEM certificate (chain) for --https [config: tls_cert].",
+    ),
+]  # fmt: skip
+TlsKey = Annotated[
+    Path | None,
+    typer.Option(
+        envvar="TORC_SERVER__TLS_KEY", show_default=False,
+        help="PEM private key (unencrypted) of --tls-cert [config: tls_key].",
+    ),
+]  # fmt: skip
 UserScope = Annotated[
     bool, typer.Option("--user", help="A user service (no root) instead of a system one.")
 ]
 
 
 SERVICE_HOST = "0.0.0.0"
-"""The manual's service listens for remote workers (and warns that it has no authentication)."""
+"""The manual's service listens for remote workers (and warns unless it requires credentials)."""
+ADMIN_USERS_ENV = ("TORC_ADMIN_USERS", "TORC_SERVER__ADMIN_USERS")
+"""Comma-separated, which click's own list variables (split at spaces) cannot read."""
 SERVICE_THREADS = 4
 
 
@@ -155,6 +222,14 @@ def run(
     log_level: Level = None,
     log_dir: LogDir = None,
     json_logs: JsonLogs = None,
+    auth_file: AuthFile = None,
+    require_auth: RequireAuth = None,
+    enforce_access_control: EnforceAccessControl = None,
+    admin_user: AdminUser = None,
+    credential_cache_ttl_secs: CacheTtl = None,
+    https: Https = None,
+    tls_cert: TlsCert = None,
+    tls_key: TlsKey = None,
     no_config: Annotated[
         bool,
         typer.Option(
@@ -178,10 +253,13 @@ def run(
         "url": host, "port": port, "database": database, "threads": threads,
         "completion_check_interval_secs": completion_check_interval_secs,
         "logging.log_dir": log_dir, "logging.json_logs": json_logs,
+        "auth_file": auth_file, "require_auth": require_auth,
+        "enforce_access_control": enforce_access_control, "admin_users": _admin_users(admin_user),
+        "credential_cache_ttl_secs": credential_cache_ttl_secs,
+        "https": https, "tls_cert": tls_cert, "tls_key": tls_key,
     }  # fmt: skip
     try:
         files = config_files.ServerConfig() if no_config else config_files.load()
-        ignored = config_files.unsupported(files)
         options = run_options.resolve(flags, files)
         file_level = logs.parse_level(files.get("log_level") or "")  # checked by load()
         level = log_level or logs.default_level(fallback=file_level or logs.LogLevel.info)
@@ -191,12 +269,20 @@ def run(
         usage_error(str(exc))
     if daemon and options.log_dir is None:
         usage_error("--daemon needs --log-dir (or TORC_LOG_DIR): a daemon has no console")
+    users = _check_files(options)
     try:
         local = sqlite_files.local_path(options.database)
         settings = Settings(
             database=str(local) if local else options.database,
             completion_check_interval_secs=options.completion_check_interval_secs,
             threads=options.threads,
+            auth_file=options.auth_file,
+            require_auth=options.require_auth,
+            enforce_access_control=options.enforce_access_control,
+            admin_users=options.admin_users,
+            credential_cache_ttl_secs=options.credential_cache_ttl_secs,
+            tls_cert=options.tls.cert if options.tls else None,
+            tls_key=options.tls.key if options.tls else None,
         ).with_environment()
         snapshot.ignore_signal()
         logs.configure(
@@ -207,14 +293,13 @@ def run(
     except OSError as exc:
         fail(f"cannot write logs to {options.log_dir}: {exc.strerror or exc}")
     logger.info("Starting torc-server version=%s", __version__)
-    for warning in ignored:
-        logger.warning("%s", warning)
+    _report_security(options, users)
     try:
         sock = listen.bind(options.host, options.port)
     except OSError as exc:
         fail(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}")
     bound_host, bound_port = sock.getsockname()[:2]
-    _announce(bound_host, bound_port)
+    _announce(bound_host, bound_port, options)
     listen.exit_cleanly_on_shutdown_signals()  # from the moment the port is announced
     port_line = f"TORC_SERVER_PORT={bound_port}"
     detached = daemons.daemonize(pid_file.absolute(), port_line) if daemon else None
@@ -232,15 +317,74 @@ def run(
     _quick_exit()
 
 
-def _announce(bound_host: str, bound_port: int) -> None:
+def _admin_users(flags: list[str] | None) -> list[str] | None:
+    """``--admin-user`` names, else those of TORC_ADMIN_USERS; None when neither is given."""
+    if flags:
+        return [name.strip() for name in flags if name.strip()]
+    for name in ADMIN_USERS_ENV:
+        if value := os.environ.get(name, "").strip():
+            return run_options.parse_admin_users(value)
+    return None
+
+
+def _check_files(options: run_options.RunOptions) -> int | None:
+    """Files the server needs are readable and sound now, while the operator is watching;
+    returns the number of users in the htpasswd file (None without one)."""
+    users = None
+    if options.auth_file is not None:
+        from torc_server.auth import htpasswd
+
+        try:
+            with options.auth_file.open("rb") as handle:
+                handle.read(1)
+            users = len(htpasswd.read(options.auth_file))
+        except OSError as exc:
+            fail(f"cannot read the auth file {options.auth_file}: {exc.strerror or exc}")
+        except htpasswd.HtpasswdError as exc:
+            fail(str(exc))
+    if options.tls is not None:
+        try:
+            listen.check_tls(options.tls.cert, options.tls.key)
+        except listen.TlsError as exc:
+            fail(f"cannot serve HTTPS: {exc}")
+    return users
+
+
+def _report_security(options: run_options.RunOptions, users: int | None) -> None:
+    if options.auth_file is not None:
+        logger.info("Loading htpasswd file from: %s", options.auth_file)
+        logger.info("Loaded %d users from htpasswd file", users)
+    if options.require_auth:
+        logger.info("Authentication is REQUIRED for all requests")
+    if options.enforce_access_control:
+        logger.info(
+            "Access control is ENABLED - users can only access their own workflows and "
+            "workflows shared via access groups"
+        )
+    if options.admin_users:
+        logger.info("Admin users configured: %s", json.dumps(list(options.admin_users)))
+
+
+def _announce(bound_host: str, bound_port: int, options: run_options.RunOptions) -> None:
+    https = options.tls is not None
     logger.info("Listening on %s:%d", bound_host, bound_port)
-    logger.info("Clients connect to %s", run_options.client_url(bound_host, bound_port))
-    if not run_options.is_loopback(bound_host):
+    logger.info("Clients connect to %s", run_options.client_url(bound_host, bound_port, https))
+    if run_options.is_loopback(bound_host):
+        return
+    if not options.require_auth:
         logger.warning(
-            "Listening on %s:%d without authentication: anyone who can reach this host on "
-            "the network can read, change and delete every workflow. Use --host 127.0.0.1 "
-            "(the default) unless remote workers need the server; authentication is coming "
-            "in a later release.",
+            "Listening on %s:%d without required authentication: anyone who can reach this "
+            "host on the network can read, change and delete every workflow. Start with "
+            "--auth-file FILE --require-auth (and --https) to let only known users in, or "
+            "use --host 127.0.0.1 (the default) unless remote workers need the server.",
+            bound_host, bound_port,
+        )  # fmt: skip
+    elif not https:
+        logger.warning(
+            "Listening on %s:%d over plain HTTP: the Basic credentials of every request "
+            "travel in clear text and anyone on the network path can read them. Start with "
+            "--https --tls-cert FILE --tls-key FILE, or serve behind a reverse proxy that "
+            "does HTTPS.",
             bound_host, bound_port,
         )  # fmt: skip
 
@@ -351,15 +495,29 @@ def service_install(
         Path | None, typer.Option(help="[default: ~/.torc/logs or /var/log/torc]")
     ] = None,
     json_logs: JsonLogs = None,
+    auth_file: AuthFile = None,
+    require_auth: RequireAuth = None,
+    enforce_access_control: EnforceAccessControl = None,
+    admin_user: AdminUser = None,
+    credential_cache_ttl_secs: CacheTtl = None,
+    https: Https = None,
+    tls_cert: TlsCert = None,
+    tls_key: TlsKey = None,
 ) -> None:
     """Write the systemd unit for ``torc-server run`` with these options and enable it.
 
-    The service listens on 0.0.0.0:8080 with 4 threads unless told otherwise."""
+    The service listens on 0.0.0.0:8080 with 4 threads unless told otherwise. File paths
+    are written absolute; the files need only exist when the service starts."""
     scope = service.ServiceScope(user)
+    flags = {
+        "url": host or SERVICE_HOST, "port": port, "auth_file": auth_file,
+        "require_auth": require_auth, "enforce_access_control": enforce_access_control,
+        "admin_users": _admin_users(admin_user),
+        "credential_cache_ttl_secs": credential_cache_ttl_secs,
+        "https": https, "tls_cert": tls_cert, "tls_key": tls_key,
+    }  # fmt: skip
     try:
-        bind_host, bind_port = run_options.listen_on(
-            {"url": host or SERVICE_HOST, "port": port}, config_files.ServerConfig()
-        )
+        options = run_options.resolve(flags, config_files.ServerConfig())
     except ValueError as exc:
         usage_error(str(exc))
     database = database or scope.default_database
@@ -368,26 +526,56 @@ def service_install(
         completion_check_interval_secs or run_options.DEFAULTS["completion_check_interval_secs"]
     )
     run_args = [
-        "--host", bind_host, "--port", str(bind_port),
+        "--host", options.host, "--port", str(options.port),
         "--database", str(local) if local else database,
         "--log-dir", str((log_dir or scope.default_log_dir).expanduser().absolute()),
         "--completion-check-interval-secs", f"{interval:g}",
         "--threads", str(threads or SERVICE_THREADS),
         *(["--log-level", log_level.value] if log_level else []),
         *(["--json-logs"] if json_logs else []),
+        *_security_args(options, credential_cache_ttl_secs),
     ]  # fmt: skip
-    if not run_options.is_loopback(bind_host):
-        typer.echo(
-            f"warning: the service listens on {bind_host} without authentication, reachable "
-            "by anyone on the network; reinstall with --host 127.0.0.1 to keep it local",
-            err=True,
-        )
+    for needed in (options.auth_file, *(options.tls or ())):
+        if needed is not None and not needed.exists():
+            typer.echo(
+                f"warning: {needed} does not exist; the service cannot start without it", err=True
+            )
+    if not run_options.is_loopback(options.host):
+        if not options.require_auth:
+            typer.echo(
+                f"warning: the service listens on {options.host} without required "
+                "authentication, reachable by anyone on the network; reinstall with "
+                "--auth-file FILE --require-auth (and --https), or with --host 127.0.0.1 to "
+                "keep it local",
+                err=True,
+            )
+        elif options.tls is None:
+            typer.echo(
+                f"warning: the service listens on {options.host} over plain HTTP, so "
+                "passwords travel in clear text; reinstall with --https --tls-cert FILE "
+                "--tls-key FILE, or serve it behind a reverse proxy that does HTTPS",
+                err=True,
+            )
     try:
         path = service.install(scope, run_args)
     except service.ServiceError as exc:
         fail(str(exc))
     start = "torc-server service start" + (" --user" if user else "")
     typer.echo(f"installed and enabled {path}; start it with `{start}`")
+
+
+def _security_args(options: run_options.RunOptions, cache_ttl: float | None) -> list[str]:
+    """The unit's authentication and TLS flags; the cache TTL only when given."""
+    args = ["--auth-file", str(options.auth_file)] if options.auth_file else []
+    args += ["--require-auth"] if options.require_auth else []
+    args += ["--enforce-access-control"] if options.enforce_access_control else []
+    for name in options.admin_users:
+        args += ["--admin-user", name]
+    if cache_ttl is not None:
+        args += ["--credential-cache-ttl-secs", f"{cache_ttl:g}"]
+    if options.tls is not None:
+        args += ["--https", "--tls-cert", str(options.tls.cert), "--tls-key", str(options.tls.key)]
+    return args
 
 
 def _control(user: bool, action: str) -> None:

@@ -3,13 +3,9 @@
 ``torc config`` (in torc-client) writes these files. The server reads them itself with
 tomllib because it does not depend on the client; the layering is the client's:
 /etc/torc/config.toml < $XDG_CONFIG_HOME/torc/config.toml (default ~/.config) <
-./torc.toml, a later file winning key by key. Flags and ``TORC_SERVER__*`` variables beat
+./torc.toml, a later file winning key by key. Flags and their environment variables beat
 every file; ``torc-server run`` applies them. Other sections belong to other programs and
 are left alone.
-
-Settings the original server has but this one does not implement yet are handled so that
-nobody is less safe than they think: asking for authentication or HTTPS stops the server
-with an error, the rest is ignored with a warning.
 """
 
 from __future__ import annotations
@@ -32,24 +28,18 @@ SETTINGS: dict[str, type] = {
     "completion_check_interval_secs": float,
     "log_level": str,
     "https": bool,
+    "tls_cert": str,
+    "tls_key": str,
     "auth_file": str,
     "require_auth": bool,
     "enforce_access_control": bool,
     "admin_users": list,
+    "credential_cache_ttl_secs": float,
     "logging.log_dir": str,
     "logging.json_logs": bool,
 }
-"""Every key of the original's ``[server]`` section (dotted below it) and its TOML type."""
-
-REFUSED = {
-    "https": "TLS is not supported yet; serve plain HTTP behind a reverse proxy that does HTTPS",
-    "require_auth": "authentication is not supported yet, so this server would accept "
-    "every request; remove the setting, or keep the server on 127.0.0.1",
-}
-"""Settings that, when on, would promise a protection this server does not give."""
-
-IGNORED = ("auth_file", "enforce_access_control", "admin_users")
-"""Settings of features still to come: ignored with a warning when set."""
+"""Every key of the ``[server]`` section (dotted below it) and its TOML type; an int is
+accepted where a float is expected."""
 
 
 class ConfigError(ValueError):
@@ -112,12 +102,18 @@ def _check_range(config: ServerConfig) -> None:
         ("port", lambda v: 0 <= v <= 65535, "a port from 0 to 65535"),
         ("threads", lambda v: v >= 1, "at least 1"),
         ("completion_check_interval_secs", lambda v: v >= 0.01, "at least 0.01"),
+        ("credential_cache_ttl_secs", lambda v: v >= 0, "at least 0 (0 turns the cache off)"),
+        ("admin_users", _names, 'a list of user names, like ["alice", "bob"]'),
         ("log_level", lambda v: parse_level(v) is not None, "error, warn, info, debug or trace"),
     )
     for key, ok, expected in checks:
         value = config.get(key)
         if value is not None and not ok(value):
             raise ConfigError(f"{config.where(key)} must be {expected}, got {value!r}")
+
+
+def _names(value: list[Any]) -> bool:
+    return all(isinstance(name, str) and name.strip() for name in value)
 
 
 def load(paths: list[Path] | None = None) -> ServerConfig:
@@ -142,31 +138,3 @@ def load(paths: list[Path] | None = None) -> ServerConfig:
             config.sources[key] = str(path)
     _check_range(config)
     return config
-
-
-def _from_environment(key: str, environ: Mapping[str, str]) -> tuple[Any, str] | None:
-    """An unsupported setting given as ``TORC_SERVER__<KEY>``, read the client's way."""
-    name = "TORC_SERVER__" + key.upper().replace(".", "__")
-    raw = environ.get(name)
-    if raw is None:
-        return None
-    if SETTINGS[key] is bool:
-        return raw.strip().lower() in ("true", "1", "yes"), name
-    return raw, name
-
-
-def unsupported(config: ServerConfig, environ: Mapping[str, str] = os.environ) -> list[str]:
-    """Warnings for settings of features still to come; raises ConfigError for those that
-    would leave the server less protected than the operator asked for."""
-    warnings = []
-    for key in (*REFUSED, *IGNORED):
-        found = _from_environment(key, environ)
-        if found is None and config.get(key) is not None:
-            found = config.get(key), config.where(key)
-        if found is None or not found[0]:
-            continue  # unset, false or empty: what this server does anyway
-        value, where = found
-        if key in REFUSED:
-            raise ConfigError(f"{where} is {value!r}, but {REFUSED[key]}")
-        warnings.append(f"{where} is ignored: this torc-server does not support it yet")
-    return warnings

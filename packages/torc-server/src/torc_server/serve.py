@@ -11,15 +11,28 @@ import asyncio
 import contextlib
 import logging
 import socket
+import ssl
 from collections.abc import Callable
 from types import FrameType
 
 import uvicorn
 
 from torc_server.app import create_app
+from torc_server.listen import MINIMUM_TLS
 from torc_server.settings import Settings
 
 logger = logging.getLogger("uvicorn.error")  # where uvicorn's own shutdown logs
+
+
+class TlsConfig(uvicorn.Config):
+    """uvicorn's config with its TLS context refusing protocols older than TLS 1.2
+    (uvicorn builds the context in ``load`` and has no option for the minimum)."""
+
+    def load(self) -> None:
+        super().load()
+        context: ssl.SSLContext | None = getattr(self, "ssl", None)
+        if context is not None:
+            context.minimum_version = MINIMUM_TLS
 
 
 class ReportingServer(uvicorn.Server):
@@ -82,13 +95,15 @@ def serve(
     on_started: Callable[[], None] = lambda: None,
 ) -> bool:
     """Serve until a shutdown signal; returns False if the app failed to start."""
-    config = uvicorn.Config(
+    config = TlsConfig(
         create_app(settings),
         log_config=None,  # logs.configure() routes uvicorn's loggers
         log_level=log_level,
         access_log=log_level <= logging.DEBUG,
         proxy_headers=False,  # nothing uses the client's address; saves a middleware
         ws="none",  # no websockets: spares importing them
+        ssl_certfile=settings.tls_cert,
+        ssl_keyfile=settings.tls_key,
     )
     server = ReportingServer(config, on_started)
     server.run(sockets=[sock])

@@ -42,19 +42,20 @@ class Authenticator:
         self._cache: dict[bytes, tuple[str, float]] = {}
         self._pending: dict[bytes, asyncio.Future[bool]] = {}
         self._pool = ThreadPoolExecutor(BCRYPT_THREADS, "torc-bcrypt")
-        self.reload()
+        self.reload(announce=False)  # torc-server run has reported the first load
 
     @property
     def user_count(self) -> int:
         return len(self._users)
 
-    def reload(self) -> int:
+    def reload(self, *, announce: bool = True) -> int:
         """Re-read the file; raises HtpasswdError or OSError and keeps the old users then."""
         mtime = self.path.stat().st_mtime_ns
         users = htpasswd.read(self.path)
         with self._lock:
             self._users, self._mtime, self._cache = users, mtime, {}
-        startup_logger.info("Loaded %d users from htpasswd file", len(users))
+        if announce:
+            startup_logger.info("Loaded %d users from htpasswd file", len(users))
         return len(users)
 
     def _reload_if_changed(self) -> None:
