@@ -91,10 +91,8 @@ def with_authentication(home: Path) -> list[str]:
             for user, secret in PASSWORDS.items()
         )
     )
-    return ["--auth-file", str(users), "--require-auth", "--enforce-access-control"] + [
-        "--admin-user",
-        "root",
-    ]
+    options = ["--auth-file", str(users), "--require-auth", "--enforce-access-control"]
+    return [*options, "--admin-user", "root"]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql", "sqlite-auth"])
