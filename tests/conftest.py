@@ -30,12 +30,16 @@ def contract() -> dict[str, Any]:
 class ServerProcess:
     """A ``torc-server run --port 0`` child process and the URL it listens on."""
 
-    def __init__(self, database: str | Path, *args: str, port: int = 0) -> None:
+    def __init__(self, database: str | Path, *args: str, port: int = 0, stderr: Any = None) -> None:
         self.database = database
         command = [sys.executable, "-m", "torc_server.cli", "run", "--host", "127.0.0.1"]
         command += ["--port", str(port), "--database", str(database), "--log-level", "warn", *args]
         self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
