@@ -5,7 +5,6 @@ key it cannot use stops it with one line naming the file."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import ssl
@@ -19,24 +18,10 @@ import httpx
 import pytest
 
 from tests.ops_helpers import torc_server
+from tests.tls import self_signed
 
 PING = "/torc-service/v1/ping"
 CLI = [sys.executable, "-m", "torc_server.cli"]
-
-
-def self_signed(directory: Path, name: str) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and localhost and its key, made with the openssl command
-    (the cryptography package is not among the workspace's dependencies)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is needed to make a test certificate")
-    cert, key = directory / f"{name}-cert.pem", directory / f"{name}-key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 class TlsServer:

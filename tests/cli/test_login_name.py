@@ -3,17 +3,16 @@ when only ``TORC_PASSWORD`` is set (as the original's users do)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import pwd
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import pytest
 
+from tests.cli.auth_helpers import write_htpasswd
 from tests.conftest import ServerProcess
 from torc.api import ApiError, TorcApi
 
@@ -34,39 +33,13 @@ def passwd_name() -> str:
     return pwd.getpwuid(os.getuid()).pw_name
 
 
-class Recorder(BaseHTTPRequestHandler):
-    """Answers 404 to everything and keeps the Authorization headers it saw: the
-    server has no authentication yet, so this is where the client's credentials show."""
-
-    seen: list[str] = []
-
-    def do_GET(self) -> None:
-        self.seen.append(self.headers.get("Authorization", ""))
-        body = json.dumps({"errorMessage": "not here"}).encode()
-        self.send_response(404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def recorder() -> Iterator[tuple[str, list[str]]]:
-    Recorder.seen = []
-    http = HTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_address[1]}/torc-service/v1", Recorder.seen
-    http.shutdown()
-    http.server_close()
-
-
-def credentials(header: str) -> str:
-    assert header.startswith("Basic "), header
-    return base64.b64decode(header.removeprefix("Basic ")).decode()
+def secured(tmp_path: Path) -> Iterator[str]:
+    """A server that requires a password; alice and the login name know "secret"."""
+    users = write_htpasswd(tmp_path / "htpasswd", {"alice": "secret", passwd_name(): "secret"})
+    server = ServerProcess(tmp_path / "torc.db", "--auth-file", str(users), "--require-auth")
+    yield server.url
+    server.stop()
 
 
 def test_new_workflows_belong_to_the_login_name(server: ServerProcess) -> None:
@@ -81,24 +54,26 @@ def test_new_workflows_belong_to_the_login_name(server: ServerProcess) -> None:
     assert json.loads(result.stdout)["user"] == passwd_name()
 
 
-def test_only_a_password_means_the_login_name(recorder: tuple[str, list[str]]) -> None:
-    url, seen = recorder
-    result = subprocess.run(
-        ["torc", "--url", url, "workflows", "get", "1"],
-        capture_output=True,
-        text=True,
-        env=env_without_login(TORC_PASSWORD="secret"),
-        timeout=60,
-    )
-    assert result.returncode == 1 and "not here" in result.stderr
-    assert [credentials(header) for header in seen] == [f"{passwd_name()}:secret"]
+def test_only_a_password_means_the_login_name(secured: str) -> None:
+    def ping(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["torc", "--url", secured, "ping"],
+            capture_output=True,
+            text=True,
+            env=env_without_login(**env),
+            timeout=60,
+        )
+
+    assert ping(TORC_PASSWORD="secret").stdout.strip() == '{"status": "ok"}'
+    refused = ping(TORC_PASSWORD="wrong")
+    assert refused.returncode == 1
+    assert f"Authentication failed for user '{passwd_name()}'" in refused.stderr
 
 
-def test_the_library_does_the_same(
-    recorder: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url, seen = recorder
+def test_the_library_does_the_same(secured: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOGNAME", "alice")
-    with TorcApi(url, password="secret", retry_timeout=0) as api, pytest.raises(ApiError):
-        api.get_workflow(1)
-    assert [credentials(header) for header in seen] == ["alice:secret"]
+    with TorcApi(secured, password="secret", retry_timeout=0) as api:
+        assert api.ping().status == "ok"
+    monkeypatch.setenv("LOGNAME", "nobody-here")
+    with TorcApi(secured, password="secret", retry_timeout=0) as api, pytest.raises(ApiError):
+        api.ping()

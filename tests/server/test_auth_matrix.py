@@ -193,7 +193,7 @@ class Matrix:
             ("action", f"/workflows/{ids['workflow']}/actions", "WorkflowActionModel"),
             ("token", "/admin/worker_tokens", "CreateWorkerTokenRequest"),
         ]
-        realistic = {
+        realistic: dict[str, dict[str, Any]] = {
             "slurm_scheduler": {"walltime": "01:00:00"},
             "failure_handler": {"rules": "[]"},
             "action": {
@@ -207,7 +207,7 @@ class Matrix:
             created = self.ok(alice.post(path, json=body))
             ids[name] = created["id"]
             if name == "token":
-                ids["secret"] = created["token"]  # type: ignore[assignment]
+                ids["secret"] = created["token"]
         task = alice.post(f"/workflows/{ids['workflow']}/initialize_jobs", params={"async": "true"})
         ids["task"] = self.ok(task)["id"]
         return ids

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
         "format": "table",
         "log_level": "info",
         "username": None,
+        "ca_cert": None,
         "run": {
             "poll_interval": 5.0,
             "output_dir": "output",
@@ -61,8 +62,9 @@ DEFAULTS: dict[str, Any] = {
 }
 # Types for keys whose default is None (so environment strings can be converted).
 NONE_DEFAULT_TYPES: dict[str, type] = {
-    "client.username": str, "client.run.max_parallel_jobs": int, "client.run.num_cpus": int,
-    "client.run.memory_gb": float, "client.run.num_gpus": int, "server.database": str,
+    "client.username": str, "client.ca_cert": str, "client.run.max_parallel_jobs": int,
+    "client.run.num_cpus": int, "client.run.memory_gb": float, "client.run.num_gpus": int,
+    "server.database": str,
     "server.auth_file": str, "server.logging.log_dir": str, "dash.database": str,
 }  # fmt: skip
 FREE_FORM = ("client.hpc.profile_overrides", "client.hpc.custom_profiles")

@@ -21,13 +21,14 @@ import os
 import socket
 import ssl
 import time
+from pathlib import Path
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from torc.config import DEFAULT_URL
+from torc.config import DEFAULT_URL, ConfigError
 from torc.errors import ApiError, ServerUnreachable
 from torc.user import login_name
 
@@ -85,23 +86,45 @@ def _verifying_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def tls_context(url: str) -> ssl.SSLContext:
-    """The default verifying context for HTTPS, loaded once per process (reading the
-    certificate store takes 50 ms). Plain HTTP never uses TLS: it gets a context that
-    trusts nothing, which costs nothing to make."""
+def tls_context(url: str, ca_cert: str | None = None) -> ssl.SSLContext:
+    """The verifying context for HTTPS: the system store, loaded once per process (reading
+    it takes 50 ms), or the site's own CA bundle ``ca_cert``. Plain HTTP never uses TLS:
+    it gets a context that trusts nothing, which costs nothing to make."""
+    if ca_cert:
+        return _ca_context(ca_cert)
     if url.startswith("https:"):
         return _verifying_context()
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
+def _ca_context(ca_cert: str) -> ssl.SSLContext:
+    """A context that trusts only the CA bundle; a missing or unreadable one is named."""
+    path = Path(ca_cert).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"CA certificate file {path} (--ca-cert, TORC_CA_CERT) does not exist")
+    try:
+        return ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        raise ConfigError(f"CA certificate file {path} is not a PEM bundle: {exc}") from None
+
+
+def _env(value: str | None, name: str) -> str | None:
+    """An argument, else its variable; an empty string means "none" (not the variable)."""
+    return os.environ.get(name) if value is None else value or None
+
+
 class BaseApi:
     """Holds one pooled ``httpx.Client``; the generated :class:`TorcApi` adds the operations.
 
-    Arguments left as ``None`` come from ``TORC_API_URL``, ``TORC_USERNAME`` and
-    ``TORC_PASSWORD``; a password without a username is the login name's (as in the
-    original, whose users set only ``TORC_PASSWORD``). Job runners keep the long
-    ``retry_timeout``; an interactive caller passes ``retry_timeout=0`` to hear at once
-    that the server is unreachable.
+    Arguments left as ``None`` come from ``TORC_API_URL``, ``TORC_USERNAME``,
+    ``TORC_PASSWORD``, ``TORC_TOKEN``, ``TORC_CA_CERT`` and ``TORC_COOKIE_HEADER``. A
+    password without a username is the login name's (as in the original, whose users set
+    only ``TORC_PASSWORD``); a worker ``token`` (sent as a Bearer header) wins over both.
+    ``cookie_header`` is sent as ``Cookie`` with every request, for sites whose
+    authenticating proxy issues a session cookie. ``anonymous`` sends no credentials and
+    reads none (standalone mode's private server has no authentication). Job runners keep
+    the long ``retry_timeout``; an interactive caller passes ``retry_timeout=0`` to hear at
+    once that the server is unreachable.
     """
 
     def __init__(
@@ -110,26 +133,41 @@ class BaseApi:
         username: str | None = None,
         password: str | None = None,
         *,
+        token: str | None = None,
+        ca_cert: str | None = None,
+        cookie_header: str | None = None,
+        anonymous: bool = False,
         timeout: float = 120.0,
         connect_timeout: float = 10.0,
         retry_timeout: float = 600.0,
         max_backoff: float = 10.0,
     ) -> None:
         self.url = (url or os.environ.get("TORC_API_URL") or DEFAULT_URL).rstrip("/")
-        username = username or os.environ.get("TORC_USERNAME")
-        password = password if password is not None else os.environ.get("TORC_PASSWORD")
-        if password is not None and not username:
-            username = login_name()
-        auth = httpx.BasicAuth(username, password or "") if username else None
-        self.username = username
+        headers = {"Accept": "application/json"}
+        auth: httpx.BasicAuth | None = None
+        self.username: str | None = None
+        if not anonymous:
+            token = _env(token, "TORC_TOKEN")
+            username = username or os.environ.get("TORC_USERNAME")
+            password = password if password is not None else os.environ.get("TORC_PASSWORD")
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            else:
+                if password is not None and not username:
+                    username = login_name()
+                auth = httpx.BasicAuth(username, password or "") if username else None
+                self.username = username
+            if cookie := _env(cookie_header, "TORC_COOKIE_HEADER"):
+                headers["Cookie"] = cookie
+            ca_cert = _env(ca_cert, "TORC_CA_CERT")
         self.retry_timeout = retry_timeout
         self.max_backoff = max_backoff
         self._http = httpx.Client(
             base_url=self.url,
             auth=auth,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
-            headers={"Accept": "application/json"},
-            verify=tls_context(self.url),
+            headers=headers,
+            verify=tls_context(self.url, None if anonymous else ca_cert),
         )
 
     def close(self) -> None:

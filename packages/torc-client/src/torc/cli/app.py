@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 import torc
-from torc.cli import completions, plot_cmd, run_cmd
-from torc.cli.common import CliContext, CliError, OutputFormat
+from torc.cli import completions, ping, plot_cmd, run_cmd
+from torc.cli.argv import early_server, hoist_format
+from torc.cli.common import ACTIVE, CliContext, CliError, OutputFormat
 from torc.cli.groups import LazyGroup
 from torc.config import DEFAULTS, Config, ConfigError, load_config
 from torc.errors import ApiError
@@ -44,6 +45,11 @@ class RootGroup(LazyGroup):
         "reports": ("torc.cli.reports", "Generate reports and analytics."),
         "logs": ("torc.cli.logs_cmd", "Bundle and analyze workflow logs."),
         "tasks": ("torc.cli.tasks", "Asynchronous server tasks (background initialize)."),
+        "access-groups": (
+            "torc.cli.access_groups",
+            "Access groups: who may see which workflows.",
+        ),
+        "admin": ("torc.cli.admin", "Server administration: users and worker tokens."),
     }
 
 
@@ -60,6 +66,7 @@ app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
 app.command("exec")(run_cmd.exec_commands)
 app.command("plot-resources")(plot_cmd.plot_resources)
+app.command("ping")(ping.ping)
 
 LEVELS = {
     "error": logging.ERROR,
@@ -69,9 +76,6 @@ LEVELS = {
     "debug": logging.DEBUG,
     "trace": logging.DEBUG,
 }
-# Commands whose own -f means something else; everywhere else -f/--format may follow the
-# subcommand and is moved in front of it (the seeds show both positions).
-OWN_F = {("config", "show"), ("config", "init"), ("plot-resources",)}
 IN_MEMORY_COMMANDS = ("run", "exec")
 
 
@@ -94,13 +98,45 @@ def root(
         str | None, typer.Option(envvar="TORC_API_URL", help="URL of the torc server.")
     ] = None,
     username: Annotated[
-        str | None, typer.Option(envvar="TORC_USERNAME", help="Username for basic authentication.")
+        str | None,
+        typer.Option(
+            envvar="TORC_USERNAME",
+            help="Username for basic authentication [config: client.username].",
+        ),
     ] = None,
     password: Annotated[
         str | None,
         typer.Option(
             envvar="TORC_PASSWORD",
-            help="Password for basic authentication (prompted for when only a username is given).",
+            help="Password for basic authentication (prompted for on a terminal when only a "
+            "username is given).",
+        ),
+    ] = None,
+    prompt_password: Annotated[
+        bool, typer.Option("--prompt-password", help="Ask for the password on the terminal.")
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TORC_TOKEN",
+            help="Worker token (torc admin create-token), sent instead of a username/password.",
+        ),
+    ] = None,
+    ca_cert: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TORC_CA_CERT",
+            metavar="FILE",
+            help="Verify the https server against this CA bundle (PEM) instead of the system "
+            "store [config: client.ca_cert].",
+        ),
+    ] = None,
+    cookie_header: Annotated[
+        str | None,
+        typer.Option(
+            envvar="TORC_COOKIE_HEADER",
+            metavar="VALUE",
+            help="Send 'Cookie: VALUE' with every request (for an authenticating proxy).",
         ),
     ] = None,
     version: Annotated[
@@ -143,9 +179,7 @@ def root(
         for chatty in ("httpx", "httpcore"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
     username = username or config.get("client.username")
-    if username and password is None:
-        password = typer.prompt(f"Password for '{username}'", hide_input=True)
-    elif password is not None and not username:  # the original's users set only a password
+    if password is not None and not username:  # the original's users set only a password
         username = login_name()
     if in_memory and ctx.invoked_subcommand not in IN_MEMORY_COMMANDS:
         raise CliError(
@@ -171,82 +205,12 @@ def root(
         format=output_format or OutputFormat(config.get("client.format")),
         config=config,
         server=server,
+        token=token,
+        ca_cert=ca_cert or config.get("client.ca_cert"),
+        cookie_header=cookie_header,
+        prompt_password=prompt_password,
     )
-
-
-ROOT_VALUED = {
-    "--log-level",
-    "--url",
-    "--username",
-    "--password",
-    "--db",
-    "--snapshot-interval-seconds",
-    "-f",
-    "--format",
-}
-
-
-def command_words(argv: list[str]) -> list[str]:
-    """The words naming the subcommand: arguments that are neither options nor root values."""
-    words: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in ROOT_VALUED and not words:
-            skip = True
-        elif not arg.startswith("-"):
-            words.append(arg)
-    return words
-
-
-def hoist_format(argv: list[str]) -> list[str]:
-    """Move ``-f/--format table|json`` given after a subcommand to the root."""
-    words = command_words(argv)
-    if any(tuple(words[: len(cmd)]) == cmd for cmd in OWN_F):
-        return argv
-    for i, arg in enumerate(argv):
-        if arg in ("-f", "--format") and i + 1 < len(argv) and argv[i + 1] in ("table", "json"):
-            return [arg, argv[i + 1], *argv[:i], *argv[i + 2 :]]
-        if arg.startswith("--format=") and arg.split("=", 1)[1] in ("table", "json"):
-            return [arg, *argv[:i], *argv[i + 1 :]]
-    return argv
-
-
-def early_server(argv: list[str]) -> StandaloneServer | None:
-    """The private server of ``torc -s <command>``, started before typer parses anything.
-
-    The server takes about a second to boot, and parsing alone imports pydantic (0.1 s)
-    before the root callback runs: started here, it boots meanwhile. Only the root
-    options are read, and nothing starts when help or the version is asked for; the root
-    callback adopts this server if its options agree and otherwise stops it.
-    """
-    if not command_words(argv) or {"-h", "--help", "-V", "--version"} & set(argv):
-        return None
-    options: dict[str, str | bool] = {}
-    words = iter(argv)
-    for arg in words:
-        name, _, value = arg.partition("=")
-        if name in ("-s", "--standalone", "--in-memory"):
-            options[name] = True
-        elif name in ROOT_VALUED:
-            options[name] = value or next(words, "")
-        elif not arg.startswith("-"):
-            break  # the command: what follows is its own
-    if not ({"-s", "--standalone", "--in-memory"} & set(options)):
-        return None
-    try:
-        db = options.get("--db")
-        interval = options.get("--snapshot-interval-seconds")
-        server = StandaloneServer(
-            Path(db) if isinstance(db, str) else None,
-            in_memory="--in-memory" in options,
-            snapshot_interval=float(interval) if isinstance(interval, str) else None,
-        )
-        server.start()
-    except (ValueError, StandaloneError, OSError):
-        return None  # the root callback reports what is wrong
-    return server
+    ACTIVE.set(ctx.obj)
 
 
 def _interrupt(signum: int, _frame: object) -> None:

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,9 @@ class CliContext:
     """Resolved global options, shared by all subcommands through ``ctx.obj``.
 
     ``server`` is the private server of standalone mode: it boots while the command
-    imports and reads its input, and its URL is known once it listens.
+    imports and reads its input, and its URL is known once it listens. It has no
+    authentication, so it gets no credentials. A missing password is asked for when the
+    first client is made, so commands that never call the server never prompt.
     """
 
     url: str
@@ -61,6 +64,10 @@ class CliContext:
     format: OutputFormat
     config: Config
     server: StandaloneServer | None = None
+    token: str | None = None
+    ca_cert: str | None = None
+    cookie_header: str | None = None
+    prompt_password: bool = False
     _clients: dict[bool, TorcApi] = field(default_factory=dict, repr=False)
 
     @property
@@ -73,15 +80,44 @@ class CliContext:
         """The client of job runners: it retries for minutes, riding out server restarts."""
         return self._client(runner=True)
 
+    @property
+    def user(self) -> str:
+        """Who the server knows this command as: the authenticated user, else ``$USER``
+        or the login name."""
+        if self.server is None and not self.token and self.username:
+            return self.username
+        return os.environ.get("USER") or login_name()
+
     def _client(self, *, runner: bool) -> TorcApi:
         if runner not in self._clients:
             from torc.api import TorcApi
 
-            url = self.server.wait_url() if self.server is not None else self.url
             fail_fast = {"retry_timeout": 0.0, "connect_timeout": INTERACTIVE_CONNECT_TIMEOUT}
-            options = {} if runner else fail_fast
-            self._clients[runner] = TorcApi(url, self.username, self.password, **options)
+            options: dict[str, Any] = {} if runner else fail_fast
+            if self.server is not None:
+                url, options["anonymous"] = self.server.wait_url(), True
+            else:
+                url = self.url
+                options.update(token=self.token or "", ca_cert=self.ca_cert or "")
+                options.update(cookie_header=self.cookie_header or "")
+                options.update(username=self.username, password=self._password())
+            self._clients[runner] = TorcApi(url, **options)
         return self._clients[runner]
+
+    def _password(self) -> str | None:
+        """The password, asked for on the terminal when a user is named without one."""
+        if self.token or not (self.prompt_password or (self.username and self.password is None)):
+            return self.password
+        name = self.username or login_name()
+        if not sys.stdin.isatty():
+            option = "--prompt-password needs a terminal" if self.prompt_password else ""
+            raise CliError(
+                f"a password is needed for user '{name}': set TORC_PASSWORD or pass --password "
+                f"({option or 'no terminal to prompt on'})"
+            )
+        self.password = typer.prompt(f"Password for '{name}'", hide_input=True, err=True)
+        self.prompt_password = False
+        return self.password
 
     @property
     def json(self) -> bool:
@@ -94,9 +130,16 @@ def cli(ctx: typer.Context) -> CliContext:
     return obj
 
 
-def current_user() -> str:
-    """The owner of new workflows and the default ``--user`` filter: the login name."""
-    return login_name()
+ACTIVE: ContextVar[CliContext | None] = ContextVar("torc_cli_context", default=None)
+"""The running command's context, for helpers that are not handed one (set by the root)."""
+
+
+def current_user(ctx: typer.Context | None = None) -> str:
+    """The owner of new workflows and the default ``--user`` filter: the authenticated user
+    (``--username``, ``TORC_USERNAME``, ``client.username``), else ``$USER`` or the login
+    name. With access control enforced the server refuses workflows owned by anyone else."""
+    obj = ctx.find_root().obj if ctx is not None else ACTIVE.get()
+    return obj.user if isinstance(obj, CliContext) else os.environ.get("USER") or login_name()
 
 
 def plain(value: Any) -> Any:
@@ -200,6 +243,11 @@ def emit(
         print_table(data, columns)
     else:
         print_record(data)
+
+
+def emit_page(ctx: typer.Context, page: Any, columns: Sequence[str]) -> None:
+    """A listing read in full: as JSON the page model, as a table its items."""
+    emit(ctx, page) if cli(ctx).json else print_table(page.items, columns)
 
 
 def choose_workflow(ctx: typer.Context, workflow_id: int | None, *, user: str | None = None) -> int:

@@ -33,7 +33,9 @@ SUMMARY_FIELDS = [("ID", "id"), ("Name", "name"), ("User", "user"), ("Descriptio
 UserOption = Annotated[
     str | None,
     typer.Option(
-        "--user", "-u", envvar="USER", help="User (defaults to the USER environment variable)."
+        "--user",
+        "-u",
+        help="User (default: the authenticated user, else the USER environment variable).",
     ),
 ]
 ChoiceUser = Annotated[

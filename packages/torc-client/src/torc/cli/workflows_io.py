@@ -40,7 +40,9 @@ def create(
     ],
     user: Annotated[
         str | None,
-        typer.Option("--user", "-u", envvar="USER", help="User that owns the workflow."),
+        typer.Option(
+            "--user", "-u", help="User that owns the workflow [default: the authenticated user]."
+        ),
     ] = None,
     no_resource_monitoring: Annotated[
         bool,

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -376,8 +377,9 @@ table(
     key(),
     required("name", String, unique=True),
     optional("description", String),
-    required("is_system", Boolean, default=False),
     optional("created_at", String),
+    # last, with a server default: where migration 0004 adds it to existing databases
+    required("is_system", Boolean, default=False, server_default=false()),
 )
 
 table(

@@ -143,9 +143,11 @@ def remove_user_from_group(ctx: ServerContext, id: int, user_name: str) -> dict[
 
 @operation("list_user_groups")
 def list_user_groups(ctx: ServerContext, user_name: str, offset: int, limit: int) -> dict[str, Any]:
+    """The user groups the user belongs to (the system admin group is not one)."""
     joined = select(MEMBER.c.group_id).where(MEMBER.c.user_name == user_name)
+    conditions: list[ColumnElement[bool]] = [GROUP.c.id.in_(joined), GROUP.c.is_system.is_(False)]
     with ctx.db.read() as conn:
-        return access_page(conn, access_groups, [GROUP.c.id.in_(joined)], offset, limit)
+        return access_page(conn, access_groups, conditions, offset, limit)
 
 
 @operation("list_workflow_groups")
