@@ -9,7 +9,10 @@ import nox
 nox.options.default_venv_backend = "none"
 nox.options.sessions = ["lint", "typecheck", "tests"]
 
-TYPED = [f"packages/{p}/src" for p in ("torc-client", "torc-server")] + ["scripts", "tests"]
+TYPED = [f"packages/{p}/src" for p in ("torc-client", "torc-server", "torc-slurm-runner")] + [
+    "scripts",
+    "tests",
+]
 
 
 def uv_run(session: nox.Session, *args: str) -> None:

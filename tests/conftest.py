@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.postgres import PostgresServer
+from tests.slurm_cluster import slurm_cluster  # noqa: F401
 from torc.api import TorcApi
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -31,12 +31,8 @@ WARNINGS = [
     "spec.yaml:6: resource_monitor_config.sample_interval_secs: unknown key, ignored as the "
     "original ignores it (did you mean 'sample_interval_seconds'?)",
     "spec.yaml:7: resource_monitor_config.metrics: unknown key, ignored as the original ignores it",
-    "spec.yaml:2: compute_node_wait_for_new_jobs_seconds: stored on the workflow, but torc's "
-    "job runners do not act on it yet",
     "spec.yaml:8: resource_monitor_config.generate_plots: accepted, but plots are not "
     "generated automatically yet",
-    "spec.yaml:17: actions[0].start_one_worker_per_node: accepted, but torc does not submit "
-    "allocations for schedule_nodes actions yet",
 ]
 
 

@@ -146,12 +146,15 @@ class BaseApi:
         headers = {"Accept": "application/json"}
         auth: httpx.BasicAuth | None = None
         self.username: str | None = None
+        self.token: str | None = None
+        """The worker token this client sends, if any (allocations it submits inherit it)."""
         if not anonymous:
             token = _env(token, "TORC_TOKEN")
             username = username or os.environ.get("TORC_USERNAME")
             password = password if password is not None else os.environ.get("TORC_PASSWORD")
             if token:
                 headers["Authorization"] = f"Bearer {token}"
+                self.token = token
             else:
                 if password is not None and not username:
                     username = login_name()

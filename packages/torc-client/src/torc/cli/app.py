@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import torc
-from torc.cli import completions, ping, plot_cmd, run_cmd
+from torc.cli import completions, ping, plot_cmd, run_cmd, submit
 from torc.cli.argv import early_server, hoist_format
 from torc.cli.common import ACTIVE, CliContext, CliError, OutputFormat
 from torc.cli.groups import LazyGroup
@@ -50,6 +50,11 @@ class RootGroup(LazyGroup):
             "Access groups: who may see which workflows.",
         ),
         "admin": ("torc.cli.admin", "Server administration: users and worker tokens."),
+        "slurm": ("torc.cli.slurm", "Slurm scheduler commands."),
+        "scheduled-compute-nodes": (
+            "torc.cli.scheduled_compute_nodes",
+            "Scheduled compute node management commands.",
+        ),
     }
 
 
@@ -64,6 +69,7 @@ app = typer.Typer(
 )
 app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
+app.command("submit")(submit.submit)
 app.command("exec")(run_cmd.exec_commands)
 app.command("plot-resources")(plot_cmd.plot_resources)
 app.command("ping")(ping.ping)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -131,16 +131,13 @@ def run(
     """Run a workflow locally (create it from a spec file, or run an existing one by ID)."""
     created = not workflow_spec_or_id.isdigit()
     if created:
-        from torc.spec import SpecError, create_workflow_from_spec, load_spec
+        from torc.spec import SpecError, load_spec
 
         try:
             spec = load_spec(Path(workflow_spec_or_id))  # while a private server boots
-            workflow_id = create_workflow_from_spec(
-                cli(ctx).api, spec, user=current_user(), skip_checks=skip_checks
-            )
         except SpecError as exc:
             raise CliError(str(exc)) from None
-        typer.echo(f"Created workflow {workflow_id}", err=True)
+        workflow_id = create_from_spec(ctx, spec, skip_checks=skip_checks)
     else:
         workflow_id = int(workflow_spec_or_id)
     run_workflow(
@@ -155,6 +152,20 @@ def run(
         skip_checks=skip_checks,
         created=created,
     )
+
+
+def create_from_spec(ctx: typer.Context, spec: Any, *, skip_checks: bool) -> int:
+    """Create the workflow of a loaded spec, owned by the current user; says so on stderr."""
+    from torc.spec import SpecError, create_workflow_from_spec
+
+    try:
+        workflow_id = create_workflow_from_spec(
+            cli(ctx).api, spec, user=current_user(), skip_checks=skip_checks
+        )
+    except SpecError as exc:
+        raise CliError(str(exc)) from None
+    typer.echo(f"Created workflow {workflow_id}", err=True)
+    return workflow_id
 
 
 def workflows_run(

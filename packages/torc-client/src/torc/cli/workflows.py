@@ -12,7 +12,7 @@ import typer
 
 import torc_models as m
 from torc.api import TorcApi
-from torc.cli import run_cmd, workflows_io, workflows_run
+from torc.cli import run_cmd, submit, workflows_io, workflows_run
 from torc.cli.common import CliError, choose_workflow, cli, current_user, emit
 from torc.cli.groups import new_group
 from torc.cli.records import (
@@ -245,3 +245,4 @@ def list_actions(
 for group in (workflows_io.commands, workflows_run.commands):
     app.registered_commands += group.registered_commands
 app.command("run")(run_cmd.workflows_run)
+app.command("submit")(submit.workflows_submit)

@@ -66,6 +66,19 @@ class RunnerOptions:
     time_limit: str | None = None
     compute_node_type: str = "local"
     termination_grace_seconds: float = 30.0
+    ends_at: float | None = None
+    """When the node goes away (a Slurm allocation's end, Unix time): no job is claimed
+    whose runtime would outlast it, less ``expiration_buffer_seconds``."""
+    expiration_buffer_seconds: float = 0.0
+    scheduler: dict[str, Any] | None = None
+    """What the scheduler says of this node (``slurm_job_id``...), kept on its record."""
+    wrapper: Callable[[m.JobModel, Capacity], list[str]] | None = None
+    """The command each job's shell runs under (e.g. ``srun``, one job step per job)."""
+    log_name: str | None = None
+    """The runner log's file name in the output directory (default: by host and run)."""
+    idle_exit_seconds: float | None = None
+    """Stop after this long without a job to run or wait for (an allocation should not
+    sit idle while later stages are blocked elsewhere)."""
 
 
 @dataclass
@@ -149,6 +162,7 @@ class JobRunner:
                 time_limit=self.options.time_limit,
                 scheduler_config_id=self.options.scheduler_config_id,
                 compute_node_type=self.options.compute_node_type,
+                scheduler=self.options.scheduler,
             )
         )
         assert node.id is not None
@@ -186,7 +200,8 @@ class JobRunner:
         )
 
     def _open_log(self) -> None:
-        name = f"job_runner_{socket.gethostname()}_{self.workflow_id}_{self.run_id}.log"
+        default = f"job_runner_{socket.gethostname()}_{self.workflow_id}_{self.run_id}.log"
+        name = self.options.log_name or default
         self.log = RunnerLog(logger, self.output_dir / name)
 
     def _finish(self) -> None:
@@ -253,6 +268,7 @@ class JobRunner:
 
     def _loop(self) -> None:
         state = self.exchanger.state
+        idle_since: float | None = None
         while True:
             self._reap()
             if self._stop_signal is not None or state.error is not None:
@@ -265,8 +281,16 @@ class JobRunner:
             if self.on_progress is not None:
                 self.on_progress(self.summary, len(self.running))
             idle = not (self.running or state.queue)
+            idle_since = (idle_since or time.monotonic()) if idle else None
             if idle and self.exchanger.drained():
                 if state.is_complete:
+                    return
+                if self._idle_too_long(idle_since):
+                    logger.info(
+                        "workflow_id=%d: no job for %.0f s; this node stops",
+                        self.workflow_id,
+                        self.options.idle_exit_seconds,
+                    )
                     return
                 if state.is_stalled:
                     logger.warning(
@@ -284,6 +308,22 @@ class JobRunner:
                     )
                     return
             self._wait()
+
+    def _idle_too_long(self, idle_since: float | None) -> bool:
+        limit = self.options.idle_exit_seconds
+        return (
+            limit is not None and idle_since is not None and time.monotonic() - idle_since >= limit
+        )
+
+    def _seconds_left(self) -> float | None:
+        """Runtime a newly claimed job may still have on this node (None: no end)."""
+        if self.options.ends_at is None:
+            return None
+        return self.options.ends_at - time.time() - self.options.expiration_buffer_seconds
+
+    def _time_limit(self) -> str | None:
+        left = self._seconds_left()
+        return self.options.time_limit if left is None else f"PT{max(0, int(left))}S"
 
     def _periodic(self) -> None:
         safe(self.actions.run_pending, *JOB_TRIGGERS)
@@ -330,6 +370,9 @@ class JobRunner:
         with self.exchanger.lock:
             queued = list(self.exchanger.state.queue)
         depth = self._claim_depth()
+        left = self._seconds_left()
+        if left is not None and left < 1:
+            return Claim(0)  # the node ends before any job could finish
         if self.options.max_parallel_jobs is not None:
             wanted = depth * self.options.max_parallel_jobs - len(self.running) - len(queued)
             return Claim(max(0, wanted))
@@ -353,7 +396,7 @@ class JobRunner:
             memory_gb=capacity.memory_bytes / GIB,
             num_gpus=max(0, capacity.gpus),
             num_nodes=1,
-            time_limit=self.options.time_limit,
+            time_limit=self._time_limit(),
             scheduler_config_id=self.options.scheduler_config_id,
         )
 
@@ -394,7 +437,9 @@ class JobRunner:
         env = job_environment(self.base_env, job, gpu_env)
         self.exchanger.started(job.id)
         try:
-            proc = launch(job, env, self.output_dir, self.run_id, limit)
+            wrap = self.options.wrapper
+            prefix = wrap(job, need) if wrap is not None else ()
+            proc = launch(job, env, self.output_dir, self.run_id, limit, prefix)
         except OSError as exc:
             logger.error("workflow_id=%d job_id=%d cannot start: %s", self.workflow_id, job.id, exc)
             if need.gpus:

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,9 +127,15 @@ DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
 
 
 def launch(
-    job: m.JobModel, env: dict[str, str], output_dir: Path, run_id: int, runtime_seconds: int | None
+    job: m.JobModel,
+    env: dict[str, str],
+    output_dir: Path,
+    run_id: int,
+    runtime_seconds: int | None,
+    prefix: Sequence[str] = (),
 ) -> JobProcess:
-    """Start the job's command in a new session, stdio in its own files.
+    """Start the job's command in a new session, stdio in its own files; ``prefix`` (an
+    absolute program path first) runs the shell under another command, such as ``srun``.
 
     ``posix_spawn`` (vfork and exec) rather than ``subprocess.Popen``: the child opens its
     stdio files itself and the runner pays a fifth of Popen's CPU per job, which is most
@@ -137,9 +144,10 @@ def launch(
     assert job.id is not None
     stdout, stderr = stdio_paths(output_dir, job.workflow_id, job.id, run_id, job.attempt_id or 1)
     command = job.invocation_script + " " + job.command if job.invocation_script else job.command
+    argv = [*prefix, SHELL, "-c", command]
     pid = os.posix_spawn(
-        SHELL,
-        [SHELL, "-c", command],
+        argv[0],
+        argv,
         env,
         file_actions=[
             (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),

@@ -26,10 +26,7 @@ logger = logging.getLogger("torc.spec")
 
 MONITOR_KEYS = ("resource_monitor", "resource_monitor_config")
 _STORED = "stored on the workflow, but torc's job runners do not act on it yet"
-_NO_ALLOCATIONS = "accepted, but torc does not submit allocations for schedule_nodes actions yet"
 UNUSED: dict[tuple[str, ...], str] = {
-    ("compute_node_expiration_buffer_seconds",): _STORED,
-    ("compute_node_wait_for_new_jobs_seconds",): _STORED,
     ("compute_node_ignore_workflow_completion",): _STORED,
     ("compute_node_wait_for_healthy_database_minutes",): _STORED,
     ("compute_node_min_time_for_new_jobs_seconds",): _STORED,
@@ -37,7 +34,6 @@ UNUSED: dict[tuple[str, ...], str] = {
         "accepted, but plots are not generated automatically yet (the original reserves it "
         "for future use); run torc plot-resources on the metrics database"
     ),
-    ("actions", "start_one_worker_per_node"): _NO_ALLOCATIONS,
 }
 """Key path (list indexes left out) -> why it has no effect yet."""
 

@@ -1,0 +1,1 @@
+"""Slurm: allocations submitted with sbatch, each running a torc job runner."""
