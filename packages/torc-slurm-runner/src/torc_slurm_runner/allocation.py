@@ -62,6 +62,19 @@ def end_time(job_id: str) -> float | None:
         return None  # "UNLIMITED", or Slurm unreachable: no end to plan for
 
 
+def is_ending(job_id: str) -> bool:
+    """Whether Slurm is ending the job (scancel, preemption, time limit reached): it is
+    then no longer RUNNING, whereas a ``--signal`` warning comes while it still is."""
+    try:
+        shown = subprocess.run(
+            ["squeue", "--noheader", "--jobs", job_id, "--format", "%T"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return False  # Slurm unreachable: treat the signal as a warning, report terminated
+    return shown != "RUNNING"
+
+
 def from_environment(environ: Mapping[str, str] = os.environ) -> Allocation:
     job_id = environ.get("SLURM_JOB_ID") or environ.get("SLURM_JOBID")
     if not job_id:

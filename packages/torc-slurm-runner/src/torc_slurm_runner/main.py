@@ -5,9 +5,11 @@ jobs of its scheduler (or of none) whose runtime ends before the allocation does
 the workflow's ``compute_node_expiration_buffer_seconds``), and stops after
 ``compute_node_wait_for_new_jobs_seconds`` without work, so an idle allocation gives its
 nodes back. Its scheduled compute node goes from pending to active, and to complete when
-the first node's runner ends. On SIGTERM (``--signal=B:TERM@N``) it stops claiming,
-lets jobs that support termination checkpoint, kills the rest and reports all as
-terminated before Slurm's kill.
+the first node's runner ends. On SIGTERM while the job still runs (a ``--signal=B:TERM@N``
+warning) it stops claiming, lets jobs that support termination checkpoint, kills the
+rest and reports all as terminated before Slurm's kill. On SIGTERM from Slurm ending the
+allocation (scancel, preemption, the time limit without warning) its jobs go back to
+ready for another allocation: losing the node is not the jobs' fault.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def run(
             idle_exit_seconds=float(idle) if idle is not None else DEFAULT_IDLE_EXIT,
             wrapper=job_step if job_steps else None,
             log_name=here.log_name("job_runner_slurm", workflow_id),
+            node_taken=lambda: slurm.is_ending(here.job_id),
             scheduler={"slurm_job_id": here.job_id, "scheduled_compute_node_id": record},
         )
         summary = JobRunner(api, workflow_id, options).run()

@@ -79,6 +79,10 @@ class RunnerOptions:
     idle_exit_seconds: float | None = None
     """Stop after this long without a job to run or wait for (an allocation should not
     sit idle while later stages are blocked elsewhere)."""
+    node_taken: Callable[[], bool] | None = None
+    """Asked when SIGTERM arrives: True when the node itself is going away (scancel,
+    preemption, a time limit reached without warning). Its jobs then go back to ready,
+    as a lost runner's do, instead of being reported terminated."""
 
 
 @dataclass
@@ -131,6 +135,7 @@ class JobRunner:
         self._needs: dict[int | None, tuple[Capacity, int | None]] = {}
         self._handlers: dict[int, list[failures.Rule]] = {}
         self._mean_runtime = SHORT_JOB_SECONDS  # seconds, a moving average of recent jobs
+        self._released: list[m.JobModel] = []  # stopped because the node went away
 
     # -- set-up and tear-down -------------------------------------------------------------
     def _prepare(self) -> None:
@@ -265,15 +270,20 @@ class JobRunner:
     def _on_signal(self, signum: int, _frame: Any) -> None:
         self._forced = self._stop_signal is not None
         self._stop_signal = signum
+        exchanger = getattr(self, "exchanger", None)
+        if exchanger is not None:
+            exchanger.wake_main()  # select() would otherwise sleep on through the signal
 
     def _loop(self) -> None:
         state = self.exchanger.state
         idle_since: float | None = None
         while True:
-            self._reap()
+            # Before reaping: a job that the same signal ended (Slurm signals every
+            # process of a canceled allocation) must not count as failed.
             if self._stop_signal is not None or state.error is not None:
-                self._terminate_all("terminated", graceful=True)
+                self._terminate_all(self._stop_reason(), graceful=True)
                 return
+            self._reap()
             if state.is_canceled:
                 self._terminate_all("canceled", graceful=False)
                 return
@@ -308,6 +318,14 @@ class JobRunner:
                     )
                     return
             self._wait()
+
+    def _stop_reason(self) -> str:
+        taken = self.options.node_taken
+        if self._stop_signal == signal.SIGTERM and taken is not None and taken():
+            logger.warning("workflow_id=%d: this node is going away; its jobs go back to "
+                           "ready", self.workflow_id)  # fmt: skip
+            return "released"
+        return "terminated"
 
     def _idle_too_long(self, idle_since: float | None) -> bool:
         limit = self.options.idle_exit_seconds
@@ -475,6 +493,9 @@ class JobRunner:
             self.in_use = self.in_use.minus(proc.need)
             if proc.need.gpus:
                 self.devices.give_back(job_id)
+            if proc.killed_for == "released":
+                self._released.append(proc.job)
+                continue
             self.exchanger.finished(self._outcome(proc, code, time.monotonic()))
 
     def _outcome(self, proc: JobProcess, code: int, ended: float) -> Outcome:
@@ -568,7 +589,10 @@ class JobRunner:
         self.exchanger.stop_claiming()
         for proc in self.running.values():
             proc.kill(reason, graceful=graceful and bool(proc.job.supports_termination))
-        deadline = time.monotonic() + self.options.termination_grace_seconds
+        grace = self.options.termination_grace_seconds
+        if self.options.ends_at is not None:  # done before Slurm kills what is left
+            grace = min(grace, max(1.0, self.options.ends_at - time.time() - 1))
+        deadline = time.monotonic() + grace
         while self.running:
             if time.monotonic() >= deadline or self._forced:
                 for proc in self.running.values():
@@ -579,8 +603,10 @@ class JobRunner:
         logger.info("workflow_id=%d stopped (%s)", self.workflow_id, reason)
 
     def _release_unstarted(self) -> None:
-        """Claimed jobs this runner never launched go back to ready for other runners."""
-        while (job := self.exchanger.take()) is not None:
+        """Claimed jobs this runner never launched, and jobs stopped because the node
+        went away, go back to ready for other runners."""
+        unstarted = iter(self.exchanger.take, None)
+        for job in [*self._released, *unstarted]:
             if job.id is None:
                 continue
             try:

@@ -178,12 +178,13 @@ class Exchanger(threading.Thread):
                 )
                 with self.lock:
                     self.state.error = exc
-                self._notify()
+                self.wake_main()
                 return
             if stopping and self.drained():
                 return
 
-    def _notify(self) -> None:
+    def wake_main(self) -> None:
+        """Wake the main loop (from the exchanger thread or a signal handler)."""
         with contextlib.suppress(BlockingIOError):
             os.write(self._notify_write, b"x")
 
@@ -207,7 +208,7 @@ class Exchanger(threading.Thread):
         finally:
             with self.lock:
                 self.state.in_flight = False
-            self._notify()
+            self.wake_main()
 
     def _exchange(
         self,

@@ -6,11 +6,14 @@ least every few seconds while alive) while the server could hear it: time the se
 down or its storage refused writes does not count, so runners waiting out an outage are
 not declared dead when it ends. Its running jobs, and the jobs it had claimed but
 not started, return to ``ready`` with the same attempt number: a lost process is not a
-failure of the job. The compute node is marked inactive and an event records what happened.
+failure of the job. The compute node is marked inactive and an event records what happened;
+the Slurm allocation it ran in (its scheduled compute node) is complete once no runner of
+that allocation is left.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -46,7 +49,7 @@ def reap_dead_runners(
     ``listening_since``: when this server became able to hear runners (epoch seconds)."""
     nodes = conn.execute(
         sql(
-            "SELECT id, workflow_id, hostname, pid, last_heartbeat FROM compute_node "
+            "SELECT id, workflow_id, hostname, pid, last_heartbeat, scheduler FROM compute_node "
             "WHERE is_active = :yes"
         ),
         {"yes": True},
@@ -74,6 +77,7 @@ def reap_dead_runners(
             sql("UPDATE compute_node SET is_active = :no WHERE id = :node"),
             {"no": False, "node": node.id},
         )
+        _end_allocation(conn, node.workflow_id, _allocation_of(node.scheduler))
         why = "its process is gone" if local_and_gone else f"silent for over {timeout:.0f} s"
         logger.warning(
             "workflow_id=%d compute node %d (%s pid %d) died: %s; %d jobs back to ready",
@@ -95,3 +99,28 @@ def reap_dead_runners(
         )
         released += count
     return released
+
+
+def _allocation_of(scheduler: str | None) -> int | None:
+    """The scheduled compute node a Slurm runner recorded in its ``scheduler`` JSON."""
+    try:
+        found = json.loads(scheduler or "null")
+    except ValueError:
+        return None
+    value = found.get("scheduled_compute_node_id") if isinstance(found, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def _end_allocation(conn: Connection, workflow_id: int, allocation: int | None) -> None:
+    if allocation is None:
+        return
+    others = conn.execute(
+        sql("SELECT scheduler FROM compute_node WHERE workflow_id = :wf AND is_active = :yes"),
+        {"wf": workflow_id, "yes": True},
+    ).scalars()
+    if any(_allocation_of(other) == allocation for other in others):
+        return  # another node of the allocation still runs
+    conn.execute(
+        sql("UPDATE scheduled_compute_node SET status = 'complete' WHERE id = :id"),
+        {"id": allocation},
+    )
