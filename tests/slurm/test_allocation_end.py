@@ -27,6 +27,13 @@ from torc.api import TorcApi
 pytestmark = pytest.mark.slurm
 
 
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """Where the jobs leave their marks (started, checkpointed, tried)."""
+    (tmp_path / "out").mkdir()
+    return tmp_path / "out"
+
+
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -51,9 +58,8 @@ def test_wall_time_signal_leaves_terminated_jobs_and_a_restartable_workflow(
     server: ServerProcess,  # noqa: F811
     slurm_cluster: SlurmCluster,
     tmp_path: Path,
+    out: Path,
 ) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
     checkpoint = out / "checkpoint.txt"
     # Slurm may send the warning up to a minute early: two minutes of wall time with a
     # 30 s warning leaves time for both jobs to start first (--exclusive: both CPUs).
@@ -106,9 +112,8 @@ def test_a_canceled_allocation_returns_its_jobs_to_ready_for_the_next(
     server: ServerProcess,  # noqa: F811
     slurm_cluster: SlurmCluster,
     tmp_path: Path,
+    out: Path,
 ) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
     workflow_id = create(
         server,
         tmp_path,
