@@ -1,7 +1,8 @@
 """How an allocation's end reaches its jobs, on the real cluster: a ``--signal=B:TERM@N``
 warning before the wall time leaves them terminated (after checkpointing, for jobs that
 support it) and the workflow restartable; a scancel returns them to ready for the next
-allocation, and no failure is recorded."""
+allocation, and no failure is recorded; ``torc workflows cancel`` scancels the running
+and the queued allocations and leaves the jobs canceled."""
 
 from __future__ import annotations
 
@@ -145,3 +146,40 @@ slurm_schedulers:
     wait_until_complete(api, workflow_id)
     (result,) = api.list_results(workflow_id).items
     assert result.return_code == 0
+
+
+def test_canceling_the_workflow_cancels_its_allocations(
+    server: ServerProcess,  # noqa: F811
+    slurm_cluster: SlurmCluster,
+    tmp_path: Path,
+    out: Path,
+) -> None:
+    workflow_id = create(
+        server,
+        tmp_path,
+        f"""\
+name: canceled_workflow
+jobs:
+  - name: endless{{i}}
+    command: sleep 600
+    parameters:
+      i: "1:2"
+slurm_schedulers:
+  - name: workers
+    account: {slurm_cluster.account}
+    walltime: "00:10:00"
+    extra: --exclusive
+""",
+    )  # --exclusive: the second allocation waits in the queue behind the first
+    torc(server, tmp_path, "slurm", "schedule-nodes", str(workflow_id), "-n", "2", "-p", "1")
+    api = server.api()
+    wait_for(lambda: set(statuses(api, workflow_id).values()) == {"running"}, "the jobs to run")
+    torc(server, tmp_path, "workflows", "cancel", str(workflow_id))
+    assert wait_for_allocations_to_end(api, workflow_id) == ["CANCELLED", "CANCELLED"]
+    wait_for(
+        lambda: {r.status for r in allocations(api, workflow_id)} == {"complete"},
+        "both allocations to be complete",
+    )
+    assert statuses(api, workflow_id) == {"endless1": "canceled", "endless2": "canceled"}
+    results = api.list_results(workflow_id).items  # both ran in the first (exclusive) one
+    assert sorted(str(r.status) for r in results) == ["canceled", "canceled"]

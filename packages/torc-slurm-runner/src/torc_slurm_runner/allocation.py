@@ -25,6 +25,14 @@ class Allocation:
     gpus: int | None
     ends_at: float | None
     """Unix time at which Slurm ends the job (None: no time limit known)."""
+    one_per_node: bool = False
+    """Started by ``srun`` as one runner per node (a job step), not as the batch step."""
+
+    @property
+    def nodes_held(self) -> int:
+        """The nodes this runner schedules jobs on: its own under ``srun``, else every node
+        of the allocation (multi-node jobs then start their own steps across them)."""
+        return 1 if self.one_per_node else self.num_nodes
 
     def log_name(self, kind: str, workflow_id: int) -> str:
         """A per-node log file named as the manual names them."""
@@ -88,6 +96,7 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> Allocation:
         memory_gb=memory_gb(environ, cpus),
         gpus=_int(environ, "SLURM_GPUS_ON_NODE"),
         ends_at=end_time(job_id),
+        one_per_node="SLURM_STEP_ID" in environ,  # set in srun's steps, not in the batch step
     )
 
 

@@ -4,8 +4,10 @@ It sizes itself from the allocation (its CPUs, memory and GPUs on this node), cl
 jobs of its scheduler (or of none) whose runtime ends before the allocation does (less
 the workflow's ``compute_node_expiration_buffer_seconds``), and stops after
 ``compute_node_wait_for_new_jobs_seconds`` without work, so an idle allocation gives its
-nodes back. Its scheduled compute node goes from pending to active, and to complete when
-the first node's runner ends. On SIGTERM while the job still runs (a ``--signal=B:TERM@N``
+nodes back. Its scheduled compute node goes from pending to active when a runner starts,
+and to complete when the allocation's last runner ends. Started as the batch step it holds
+every node of the allocation (jobs with ``num_nodes`` > 1 run here and start their own
+steps across them); started by ``srun`` on each node, it holds its own node. On SIGTERM while the job still runs (a ``--signal=B:TERM@N``
 warning) it stops claiming, lets jobs that support termination checkpoint, kills the
 rest and reports all as terminated before Slurm's kill. On SIGTERM from Slurm ending the
 allocation (scancel, preemption, the time limit without warning) its jobs go back to
@@ -15,6 +17,7 @@ ready for another allocation: losing the node is not the jobs' fault.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -33,26 +36,40 @@ DEFAULT_IDLE_EXIT = 60.0
 """Seconds without work before the allocation is given back, when the workflow sets none."""
 
 
-def mark(api: TorcApi, workflow_id: int, job_id: str, status: str | None) -> int | None:
-    """Move this allocation's scheduled compute node to ``status`` (None: leave it);
-    returns its ID (None when the allocation was not recorded, e.g. a hand-made sbatch)."""
+def mark(api: TorcApi, workflow_id: int, job_id: str, status: str) -> int | None:
+    """Move this allocation's scheduled compute node to ``status``; returns its ID (None
+    when the allocation was not recorded, e.g. a hand-made sbatch)."""
     page = api.list_scheduled_compute_nodes(workflow_id, scheduler_id=job_id)
     for record in page.items:
-        if status is not None and record.id is not None and record.status != "complete":
+        if record.id is not None and record.status not in ("complete", status):
             update = record.model_copy(update={"status": status})
             api.update_scheduled_compute_node(record.id, update)
         return record.id
     return None
 
 
+def last_runner(api: TorcApi, workflow_id: int, record: int) -> bool:
+    """Whether no runner of the allocation is active any more. Each runner marks its own
+    node inactive before asking, so the last of several ending together sees none."""
+    page = api.list_compute_nodes(workflow_id, is_active=True, scheduled_compute_node_id=record)
+    return not page.items
+
+
 def job_step(job: m.JobModel, need: Capacity) -> list[str]:
-    """One job step per job: Slurm accounts and confines each job on its own."""
+    """One job step per job: Slurm accounts and confines each job on its own. A multi-node
+    job runs as it is: it starts its own steps across its nodes."""
+    if need.nodes > 1:
+        return []
     srun = shutil.which("srun") or "srun"
     memory_mb = max(1, need.memory_bytes // 2**20)
-    return [
+    step = [
         srun, "--exact", "--nodes=1", "--ntasks=1", f"--cpus-per-task={max(1, need.cpus)}",
         f"--mem={memory_mb}M", f"--job-name={job.name}", "--quiet",
     ]  # fmt: skip
+    node = os.environ.get("SLURMD_NODENAME")
+    if node:
+        step.append(f"--nodelist={node}")  # this runner's node, whose resources it counts
+    return step
 
 
 def run(
@@ -85,8 +102,7 @@ def run(
     failed = True
     try:
         workflow = api.get_workflow(workflow_id)
-        first_node = here.node_index == 0
-        record = mark(api, workflow_id, here.job_id, "active" if first_node else None)
+        record = mark(api, workflow_id, here.job_id, "active")
         idle = workflow.compute_node_wait_for_new_jobs_seconds
         options = RunnerOptions(
             output_dir=output_dir,
@@ -95,6 +111,7 @@ def run(
             num_cpus=num_cpus or here.cpus,
             memory_gb=memory_gb or here.memory_gb,
             num_gpus=num_gpus if num_gpus is not None else here.gpus,
+            num_nodes=here.nodes_held,
             scheduler_config_id=scheduler_config_id,
             compute_node_type="slurm",
             ends_at=here.ends_at,
@@ -107,7 +124,7 @@ def run(
         )
         summary = JobRunner(api, workflow_id, options).run()
         failed = summary.failed > 0
-        if first_node:
+        if record is not None and last_runner(api, workflow_id, record):
             mark(api, workflow_id, here.job_id, "complete")
     except (ApiError, ServerUnreachable) as exc:
         typer.echo(f"torc-slurm-job-runner: error: {exc}", err=True)

@@ -25,6 +25,7 @@ from typing import Any
 
 import torc_models as m
 from torc.api import ApiError, TorcApi
+from torc.errors import ServerUnreachable
 from torc.runner import failures
 from torc.runner.actions import ActionRunner, safe
 from torc.runner.devices import DevicePool
@@ -79,6 +80,9 @@ class RunnerOptions:
     idle_exit_seconds: float | None = None
     """Stop after this long without a job to run or wait for (an allocation should not
     sit idle while later stages are blocked elsewhere)."""
+    num_nodes: int = 1
+    """Nodes this runner holds: jobs with ``num_nodes`` up to it run here, each holding
+    that many nodes while it runs (they start their own steps across them, e.g. ``srun``)."""
     node_taken: Callable[[], bool] | None = None
     """Asked when SIGTERM arrives: True when the node itself is going away (scancel,
     preemption, a time limit reached without warning). Its jobs then go back to ready,
@@ -124,7 +128,9 @@ class JobRunner:
         self.output_dir = self.options.output_dir.resolve()
         self.devices = DevicePool.detect(self.options.num_gpus, os.environ)  # GPU ids to hand out
         gpus = len(self.devices.ids) if self.options.num_gpus is None else self.options.num_gpus
-        self.capacity = detect(self.options.num_cpus, self.options.memory_gb, gpus)
+        self.capacity = detect(
+            self.options.num_cpus, self.options.memory_gb, gpus, self.options.num_nodes
+        )
         self.running: dict[int, JobProcess] = {}
         self.in_use = NOTHING
         self.selector = selectors.DefaultSelector()
@@ -136,6 +142,7 @@ class JobRunner:
         self._handlers: dict[int, list[failures.Rule]] = {}
         self._mean_runtime = SHORT_JOB_SECONDS  # seconds, a moving average of recent jobs
         self._released: list[m.JobModel] = []  # stopped because the node went away
+        self._signaled: list[tuple[JobProcess, int]] = []  # killed by the allocation's end
 
     # -- set-up and tear-down -------------------------------------------------------------
     def _prepare(self) -> None:
@@ -163,7 +170,7 @@ class JobRunner:
                 num_cpus=self.capacity.cpus,
                 memory_gb=self.capacity.memory_bytes / GIB,
                 num_gpus=self.capacity.gpus,
-                num_nodes=1,
+                num_nodes=self.options.num_nodes,
                 time_limit=self.options.time_limit,
                 scheduler_config_id=self.options.scheduler_config_id,
                 compute_node_type=self.options.compute_node_type,
@@ -287,6 +294,8 @@ class JobRunner:
             if state.is_canceled:
                 self._terminate_all("canceled", graceful=False)
                 return
+            if self._stop_signal is not None:
+                continue  # the allocation ends (seen by reaping): stop, launch nothing
             self._launch_from_queue()
             if self.on_progress is not None:
                 self.on_progress(self.summary, len(self.running))
@@ -322,10 +331,18 @@ class JobRunner:
     def _stop_reason(self) -> str:
         taken = self.options.node_taken
         if self._stop_signal == signal.SIGTERM and taken is not None and taken():
+            if self._workflow_canceled():  # ``torc workflows cancel`` scancels allocations
+                return "canceled"
             logger.warning("workflow_id=%d: this node is going away; its jobs go back to "
                            "ready", self.workflow_id)  # fmt: skip
             return "released"
         return "terminated"
+
+    def _workflow_canceled(self) -> bool:
+        try:
+            return bool(self.api.get_workflow_status(self.workflow_id).is_canceled)
+        except (ApiError, ServerUnreachable):
+            return False
 
     def _idle_too_long(self, idle_since: float | None) -> bool:
         limit = self.options.idle_exit_seconds
@@ -377,7 +394,13 @@ class JobRunner:
         rr = self._requirement(job)
         if rr is None:
             return DEFAULT_NEED, None
-        need = Capacity(rr.num_cpus or 1, memory_bytes(rr.memory or "1m"), rr.num_gpus or 0)
+        nodes = rr.num_nodes or 1
+        need = Capacity(
+            rr.num_cpus or 1,
+            memory_bytes(rr.memory or "1m"),
+            rr.num_gpus or 0,
+            nodes if nodes > 1 else 0,
+        )
         limit = None if rr.name == "default" else duration_seconds(rr.runtime or "PT1H")
         self._needs[job.resource_requirements_id] = need, limit
         return need, limit
@@ -413,7 +436,7 @@ class JobRunner:
             num_cpus=capacity.cpus,
             memory_gb=capacity.memory_bytes / GIB,
             num_gpus=max(0, capacity.gpus),
-            num_nodes=1,
+            num_nodes=self.options.num_nodes,
             time_limit=self._time_limit(),
             scheduler_config_id=self.options.scheduler_config_id,
         )
@@ -493,9 +516,27 @@ class JobRunner:
             self.in_use = self.in_use.minus(proc.need)
             if proc.need.gpus:
                 self.devices.give_back(job_id)
-            if proc.killed_for == "released":
-                self._released.append(proc.job)
+            if code != 0 and proc.killed_for is None and self._node_signaled():
+                self._signaled.append((proc, code))  # settled once the stop reason is known
                 continue
+            self._settle(proc, code)
+
+    def _node_signaled(self) -> bool:
+        """Whether a job that failed (its shell exits 143 when killed by SIGTERM) was
+        killed by Slurm ending the allocation: scancel signals every process in it, the
+        jobs possibly before this runner. The runner then stops as if its own SIGTERM had
+        come first. Asked only of failures: success needs no second look."""
+        taken = self.options.node_taken
+        if taken is None or not taken():
+            return False
+        if self._stop_signal is None:
+            self._stop_signal = signal.SIGTERM
+        return True
+
+    def _settle(self, proc: JobProcess, code: int) -> None:
+        if proc.killed_for == "released":
+            self._released.append(proc.job)
+        else:
             self.exchanger.finished(self._outcome(proc, code, time.monotonic()))
 
     def _outcome(self, proc: JobProcess, code: int, ended: float) -> Outcome:
@@ -587,6 +628,10 @@ class JobRunner:
     def _terminate_all(self, reason: str, *, graceful: bool) -> None:
         """Stop every running job; jobs that support it get SIGTERM and a grace period."""
         self.exchanger.stop_claiming()
+        for proc, code in self._signaled:
+            proc.killed_for = reason
+            self._settle(proc, code)
+        self._signaled.clear()
         for proc in self.running.values():
             proc.kill(reason, graceful=graceful and bool(proc.job.supports_termination))
         grace = self.options.termination_grace_seconds

@@ -19,25 +19,33 @@ class Capacity:
     cpus: int
     memory_bytes: int
     gpus: int
+    nodes: int = 0
+    """Whole nodes for multi-node jobs: a runner that holds a multi-node allocation offers
+    its node count, a job with ``num_nodes`` > 1 holds that many; single-node jobs hold
+    none (they share the runner's own node, which ``cpus`` and ``memory_bytes`` describe)."""
 
     def fits(self, need: Capacity) -> bool:
         return (
             need.cpus <= self.cpus
             and need.memory_bytes <= self.memory_bytes
             and need.gpus <= self.gpus
+            and need.nodes <= self.nodes
         )
 
     def minus(self, other: Capacity) -> Capacity:
-        return Capacity(
-            self.cpus - other.cpus, self.memory_bytes - other.memory_bytes, self.gpus - other.gpus
-        )
+        return self.plus(other.times(-1))
 
     def times(self, factor: int) -> Capacity:
-        return Capacity(self.cpus * factor, self.memory_bytes * factor, self.gpus * factor)
+        return Capacity(
+            self.cpus * factor, self.memory_bytes * factor, self.gpus * factor, self.nodes * factor
+        )
 
     def plus(self, other: Capacity) -> Capacity:
         return Capacity(
-            self.cpus + other.cpus, self.memory_bytes + other.memory_bytes, self.gpus + other.gpus
+            self.cpus + other.cpus,
+            self.memory_bytes + other.memory_bytes,
+            self.gpus + other.gpus,
+            self.nodes + other.nodes,
         )
 
 
@@ -98,13 +106,18 @@ def _restricted(listed: list[str], visible: str | None) -> list[str]:
 
 
 def detect(
-    num_cpus: int | None = None, memory_gb: float | None = None, num_gpus: int | None = None
+    num_cpus: int | None = None,
+    memory_gb: float | None = None,
+    num_gpus: int | None = None,
+    num_nodes: int = 1,
 ) -> Capacity:
-    """The machine's resources, each overridable (``--num-cpus`` etc.)."""
+    """The machine's resources, each overridable (``--num-cpus`` etc.); ``num_nodes``: the
+    nodes this runner holds (more than one only for a runner with a whole allocation)."""
     return Capacity(
         cpus=num_cpus if num_cpus is not None else (psutil.cpu_count() or 1),
         memory_bytes=int(memory_gb * GIB)
         if memory_gb is not None
         else psutil.virtual_memory().total,
         gpus=num_gpus if num_gpus is not None else len(gpu_devices(os.environ)[1]),
+        nodes=num_nodes if num_nodes > 1 else 0,
     )

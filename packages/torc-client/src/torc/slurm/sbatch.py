@@ -94,7 +94,8 @@ def script(scheduler: m.SlurmSchedulerModel, allocation: Allocation) -> str:
         runner.append("--job-steps")
     launch = shlex.join(runner)
     if allocation.one_worker_per_node:
-        launch = f"srun --ntasks-per-node=1 --nodes={scheduler.nodes or 1} {launch}"
+        # --overlap: the runner's step holds nothing, so the job steps it starts get CPUs
+        launch = f"srun --ntasks-per-node=1 --nodes={scheduler.nodes or 1} --overlap {launch}"
     lines += ["", f"exec {launch}", ""]
     return "\n".join(lines)
 

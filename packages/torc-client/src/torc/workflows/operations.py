@@ -182,7 +182,8 @@ def set_archived(api: TorcApi, workflow_id: int, archived: bool) -> m.WorkflowMo
 
 def cancel_workflow(api: TorcApi, workflow_id: int) -> list[str]:
     """Mark the workflow canceled (runners then kill their jobs) and ``scancel`` its Slurm
-    allocations that are still queued or running. Returns the Slurm job IDs canceled."""
+    allocations that are still queued or running; the queued ones are complete at once,
+    the running ones when their runners end. Returns the Slurm job IDs canceled."""
     api.cancel_workflow(workflow_id)
     allocations = fetch_all(
         lambda offset: api.list_scheduled_compute_nodes(workflow_id, offset=offset)
@@ -200,4 +201,8 @@ def cancel_workflow(api: TorcApi, workflow_id: int) -> list[str]:
         result = subprocess.run([scancel, *slurm_ids], capture_output=True, text=True)
         if result.returncode != 0:
             raise WorkflowError(f"scancel {' '.join(slurm_ids)} failed: {result.stderr.strip()}")
+        for record in allocations:  # queued ones have no runner to mark them complete
+            if record.status == "pending" and str(record.scheduler_id) in slurm_ids:
+                ended = record.model_copy(update={"status": "complete"})
+                api.update_scheduled_compute_node(record.id or 0, ended)
     return slurm_ids
