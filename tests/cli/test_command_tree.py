@@ -8,6 +8,7 @@ subprocess per leaf would cost most of a second each). The other CLI tests run t
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ GROUPS = [
     "results",
     "user-data",
     "reports",
+    "slurm",
+    "scheduled-compute-nodes",
 ]
 PAGED = "--limit -l --offset --sort-by --reverse-sort"
 PAGED_SHORT = "--limit -l --offset -o --sort-by -s --reverse-sort -r"
@@ -121,6 +124,18 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "reports results": ("workflow_id", "--output-dir -o --all-runs"),
     "reports summary": ("workflow_id", ""),
     "completions": ("shell", ""),
+    "submit": ("workflow_spec_or_id", "--ignore-missing-data -i --skip-checks"),
+    "slurm schedule-nodes": (
+        "workflow_id",
+        "--job-prefix -j --keep-submission-scripts --max-parallel-jobs -m --num-hpc-jobs -n "
+        "--output -o --poll-interval -p --scheduler-config-id --start-one-worker-per-node",
+    ),
+    "scheduled-compute-nodes get": ("id", ""),
+    "scheduled-compute-nodes list": (
+        "workflow_id",
+        f"--scheduler-id --scheduler-config-id --status {PAGED_SHORT}",
+    ),
+    "scheduled-compute-nodes list-jobs": ("id", ""),
 }
 DEFAULTS = {
     ("workflows list", "limit"): 10000,
@@ -138,6 +153,14 @@ DEFAULTS = {
     ("user-data list", "limit"): 50,
     ("results list", "limit"): 10000,
     ("job-dependencies job-job", "limit"): 10000,
+    ("slurm schedule-nodes", "job_prefix"): "worker",
+    ("slurm schedule-nodes", "num_hpc_jobs"): 1,
+    ("slurm schedule-nodes", "output"): Path("output"),
+    ("slurm schedule-nodes", "poll_interval"): 60.0,
+    ("slurm schedule-nodes", "start_one_worker_per_node"): False,
+    ("slurm schedule-nodes", "keep_submission_scripts"): False,
+    ("scheduled-compute-nodes list", "limit"): 10000,
+    ("scheduled-compute-nodes list", "offset"): 0,
 }
 ROOT: Any = typer.main.get_command(app)
 CTX = typer.Context(ROOT)  # groups load their subcommands (lazily) through a context
@@ -162,12 +185,13 @@ def command_at(path: str) -> Any:
 
 
 LEAVES = [leaf for group in GROUPS for leaf in leaves(command_at(group), [group])]
-LEAVES.append("completions")
+LEAVES += ["completions", "submit"]
 
 
 def test_tree_is_the_documented_one() -> None:
     """Exactly the documented leaves (19 workflows ones: the seed's 21 minus create-slurm
-    and sync-status, which come with Wave 2.5's Slurm work)."""
+    and sync-status; of ``slurm``, schedule-nodes only: both come with Wave 2.5's Slurm
+    work)."""
     assert sorted(LEAVES) == sorted(DOCUMENTED)
 
 

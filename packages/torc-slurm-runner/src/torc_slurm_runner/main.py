@@ -7,10 +7,12 @@ the workflow's ``compute_node_expiration_buffer_seconds``), and stops after
 nodes back. Its scheduled compute node goes from pending to active when a runner starts,
 and to complete when the allocation's last runner ends. Started as the batch step it holds
 every node of the allocation (jobs with ``num_nodes`` > 1 run here and start their own
-steps across them); started by ``srun`` on each node, it holds its own node. On SIGTERM while the job still runs (a ``--signal=B:TERM@N``
-warning) it stops claiming, lets jobs that support termination checkpoint, kills the
-rest and reports all as terminated before Slurm's kill. On SIGTERM from Slurm ending the
-allocation (scancel, preemption, the time limit without warning) its jobs go back to
+steps across them); started by ``srun`` on each node, it holds its own node.
+
+On SIGTERM while the job still runs (a ``--signal=B:TERM@N`` warning) it stops claiming,
+lets jobs that support termination checkpoint, kills the rest and reports all as
+terminated before Slurm's kill. On SIGTERM from Slurm ending the allocation (scancel,
+preemption, the time limit without warning) its jobs go back to
 ready for another allocation: losing the node is not the jobs' fault.
 """
 
