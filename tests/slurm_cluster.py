@@ -41,6 +41,10 @@ ACCOUNT = "test"
 #: several pytest sessions that share this machine's cluster from disturbing each other
 NODES_VARIABLE = "TORC_TEST_SLURM_NODES"
 
+#: GPUs (GRES gpu, stand-in devices) of each node of the tests' cluster: Slurm hands them
+#: out and sets CUDA_VISIBLE_DEVICES as on a GPU cluster (SLURM_TEST_GPUS)
+GPUS = 2
+
 #: states after which a job never changes again
 TERMINAL_STATES = frozenset(
     {
@@ -107,8 +111,10 @@ def controller_up() -> bool:
 
 
 def start_cluster(**knobs: str) -> str:
-    """Run start-slurm.sh with ``SLURM_TEST_<KNOB>`` settings (``nodes="2"``); it returns
-    once every node is usable. Returns the script's output; fails the test if it fails."""
+    """Run start-slurm.sh with ``SLURM_TEST_<KNOB>`` settings (``nodes="2"``; every node
+    has :data:`GPUS` stand-in GPUs unless ``gpus`` says otherwise); it returns once every
+    node is usable. Returns the script's output; fails the test if it fails."""
+    knobs = {"gpus": str(GPUS), **knobs}
     env = {**os.environ, **{f"SLURM_TEST_{k.upper()}": v for k, v in knobs.items()}}
     result = subprocess.run(
         [str(START)], capture_output=True, text=True, timeout=900, env=env, check=False

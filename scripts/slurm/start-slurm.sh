@@ -40,6 +40,10 @@
 #                           SLURM_TEST_NODE_PORT_BASE + i); every partition has
 #                           all nodes. Node 1 is this host, as in the default.
 #   SLURM_TEST_NODE_PORT_BASE  see SLURM_TEST_NODES   [6840]
+#   SLURM_TEST_GPUS         GPUs per node, as GRES gpu [0]. There is no GPU: each
+#                           is a plain file $BASE/gpu/nvidia<i> (gres.conf File=),
+#                           which is all Slurm needs to hand out GPU indices and
+#                           set CUDA_VISIBLE_DEVICES; nothing can compute on them.
 set -euo pipefail
 
 BASE=${SLURM_TEST_BASE:-/var/spool/slurm-test}
@@ -57,6 +61,7 @@ DBD_PORT=${SLURM_TEST_DBD_PORT:-6819}
 DB_PORT=${SLURM_TEST_DB_PORT:-6830}
 TIMEOUT=${SLURM_TEST_START_TIMEOUT:-90}
 NODES=${SLURM_TEST_NODES:-1}
+GPUS=${SLURM_TEST_GPUS:-0}
 NODE_PORT_BASE=${SLURM_TEST_NODE_PORT_BASE:-6840}
 DB_PASS=slurmtestdbpass
 CONF_DIR=/etc/slurm
@@ -298,6 +303,18 @@ else
   done
 fi
 
+GRES_LINES=""
+GRES_CONF_FILE=$CONF_DIR/gres.conf
+NEW_GRES=""
+if [ "$GPUS" -gt 0 ]; then
+  NODE_HW="$NODE_HW Gres=gpu:$GPUS"
+  GRES_LINES="GresTypes=gpu"
+  mkdir -p "$BASE/gpu"
+  for i in $(seq 0 $((GPUS - 1))); do ln -sfn /dev/null "$BASE/gpu/nvidia$i"; done
+  NEW_GRES="$MARKER
+Name=gpu File=$BASE/gpu/nvidia[0-$((GPUS - 1))]"
+fi
+
 DEFAULT_PARTITIONS="PartitionName=debug Nodes=ALL Default=YES MaxTime=01:00:00 State=UP
 PartitionName=short Nodes=ALL MaxTime=04:00:00 State=UP
 PartitionName=long Nodes=ALL MaxTime=2-00:00:00 State=UP"
@@ -377,6 +394,7 @@ JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=task=5
 # kills a step whose summed RSS exceeds --mem (polled every 5 s; no cgroups)
 JobAcctGatherParams=OverMemoryKill
+$GRES_LINES
 $NODE_LINES
 $PARTITIONS
 EOF
@@ -393,6 +411,12 @@ fi
 if [ "$(cat "$SLURM_CONF_FILE" 2>/dev/null)" != "$NEW_CONF" ]; then
   printf '%s\n' "$NEW_CONF" > "$SLURM_CONF_FILE"
   chmod 644 "$SLURM_CONF_FILE"
+  CONF_CHANGED=1
+fi
+
+if [ "$(cat "$GRES_CONF_FILE" 2>/dev/null)" != "$NEW_GRES" ]; then
+  if [ -n "$NEW_GRES" ]; then printf '%s\n' "$NEW_GRES" > "$GRES_CONF_FILE"
+  else rm -f "$GRES_CONF_FILE"; fi
   CONF_CHANGED=1
 fi
 

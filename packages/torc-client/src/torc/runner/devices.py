@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from torc.runner.resources import gpu_devices
+from torc.runner.resources import device_ids, gpu_devices
 
 logger = logging.getLogger("torc.runner")
 
@@ -33,8 +33,12 @@ class DevicePool:
         if num_gpus is None or num_gpus <= len(ids):
             return cls(vendor, ids[:num_gpus])
         if not ids:
-            # No vendor tool answered, yet the user says the GPUs are there: number them as
-            # CUDA (and HIP, which reads CUDA_VISIBLE_DEVICES too) does.
+            # No vendor tool answered, yet the user (or Slurm's SLURM_GPUS_ON_NODE) says
+            # the GPUs are there: they are the ones the scheduler made visible, else
+            # numbered as CUDA (and HIP, which reads CUDA_VISIBLE_DEVICES too) does.
+            visible = device_ids(environ.get("CUDA_VISIBLE_DEVICES", ""))
+            if len(visible) >= num_gpus:
+                return cls("", visible[:num_gpus])
             return cls("", [str(i) for i in range(num_gpus)])
         logger.warning(
             "--num-gpus %d but only %d GPU devices (%s) found: jobs will share them",

@@ -69,7 +69,7 @@ def gpu_devices(environ: Mapping[str, str]) -> tuple[str, list[str]]:
         rocr = _restricted(amd, environ.get("ROCR_VISIBLE_DEVICES"))
         hip = environ.get("HIP_VISIBLE_DEVICES")
         if hip is not None:
-            rocr = [rocr[int(i)] for i in _ids(hip) if i.isdigit() and int(i) < len(rocr)]
+            rocr = [rocr[int(i)] for i in device_ids(hip) if i.isdigit() and int(i) < len(rocr)]
         return "amd", rocr
     return "", []
 
@@ -88,7 +88,7 @@ def _listed(program: str, args: list[str], line: re.Pattern[str]) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in found if match))
 
 
-def _ids(value: str) -> list[str]:
+def device_ids(value: str) -> list[str]:
     """A visible-devices value as ids; CUDA stops at the first invalid entry, such as -1."""
     ids: list[str] = []
     for item in value.split(","):
@@ -102,7 +102,7 @@ def _ids(value: str) -> list[str]:
 
 def _restricted(listed: list[str], visible: str | None) -> list[str]:
     """The variable's ids (indices or UUIDs, kept as written) when set, else the listing."""
-    return listed if visible is None else _ids(visible)
+    return listed if visible is None else device_ids(visible)
 
 
 def detect(
