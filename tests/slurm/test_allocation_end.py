@@ -97,15 +97,7 @@ slurm_schedulers:
     assert sorted(str(s) for s in results.values()) == ["terminated", "terminated"]
 
     # the seed's restart of terminated jobs (they resume from their checkpoints)
-    restart = (
-        "workflows",
-        "reset-status",
-        str(workflow_id),
-        "--failed-only",
-        "--reinitialize",
-        "--no-prompts",
-    )
-    torc(server, tmp_path, *restart)
+    torc(server, tmp_path, "workflows", "reinitialize", str(workflow_id))
     assert statuses(api, workflow_id) == {"checkpointing": "ready", "plain": "ready"}
 
 

@@ -4,8 +4,9 @@
   and the jobs their failure canceled); initialization then decides ready/blocked.
 * ``reset_workflow_status`` starts a new run: ``run_id + 1``, canceled flag cleared.
 * ``process_changed_job_inputs`` finds completed jobs whose inputs changed since they ran
-  (input hash), whose outputs are missing (``st_mtime`` unset), or that were canceled, and
-  resets them together with everything downstream of them.
+  (input hash), whose outputs are missing (``st_mtime`` unset), and the canceled and
+  terminated jobs (a wall-time end: they resume from their checkpoints), and resets them
+  together with everything downstream of them.
 """
 
 from __future__ import annotations
@@ -123,10 +124,10 @@ def changed_jobs(conn: Connection, workflow_id: int, dry_run: bool) -> dict[str,
         text(
             "SELECT id, status, input_hash FROM job WHERE workflow_id = :w AND status IN :s"
         ).bindparams(bindparam("s", expanding=True)),
-        {"w": workflow_id, "s": [COMPLETED, CANCELED]},
+        {"w": workflow_id, "s": [COMPLETED, CANCELED, TERMINATED]},
     ).all()
     completed = {row.id: row.input_hash for row in rows if row.status == COMPLETED}
-    marked = {row.id for row in rows if row.status == CANCELED}
+    marked = {row.id for row in rows if row.status != COMPLETED}
     current = current_input_hashes(conn, list(completed))
     marked.update(job for job, stored in completed.items() if stored and current.get(job) != stored)
     missing_outputs = conn.execute(
