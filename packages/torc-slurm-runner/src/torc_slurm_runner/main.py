@@ -29,7 +29,7 @@ import typer
 import torc_models as m
 from torc.api import ApiError, TorcApi
 from torc.errors import ServerUnreachable
-from torc.runner.engine import JobRunner, RunnerOptions
+from torc.runner import JobRunner, RunnerOptions
 from torc.runner.resources import Capacity
 from torc_slurm_runner import allocation as slurm
 

@@ -3,6 +3,7 @@
 One engine serves ``torc run``, the Slurm runner and remote SSH workers.
 """
 
-from torc.runner.engine import JobRunner, RunnerOptions, RunSummary
+from torc.runner.engine import JobRunner
+from torc.runner.options import RunnerOptions, RunSummary
 
 __all__ = ["JobRunner", "RunSummary", "RunnerOptions"]
