@@ -76,10 +76,12 @@ class ConfigError(ValueError):
 
 
 def config_paths() -> list[tuple[str, Path]]:
+    """The files merged, lowest precedence first; ``TORC_CONFIG`` replaces the user file."""
     config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    user = os.environ.get("TORC_CONFIG") or config_home / "torc" / "config.toml"
     return [
         ("system", Path("/etc/torc/config.toml")),
-        ("user", config_home / "torc" / "config.toml"),
+        ("user", Path(user)),
         ("local", Path.cwd() / "torc.toml"),
     ]
 
@@ -171,7 +173,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from None
         for dotted, value in _walk(data):
-            _assign(config.values, dotted, check_value(dotted, value, str(path)))
+            value = check_value(dotted, value, str(path))
+            if dotted in FREE_FORM:  # tables of named entries (HPC profiles) add up by name
+                for name in value:
+                    config.sources[f"{dotted}.{name}"] = str(path)
+                value = {**config.get(dotted), **value}
+            _assign(config.values, dotted, value)
             config.sources[dotted] = str(path)
     for name, raw in environ.items():
         if not name.startswith(ENV_PREFIX) or "__" not in name:

@@ -948,6 +948,12 @@ class JobExchangeResponse(BaseModel):
             description="Not complete, no job is claimed or running and no finish awaits processing, and every ready job is in unfit_jobs: this runner can never make progress."
         ),
     ] = False
+    nothing_left: Annotated[
+        bool | None,
+        Field(
+            description="Only for a claim with resources naming a scheduler_config_id (a Slurm runner): nothing was claimed, no finish awaits processing, and no uninitialized, blocked or ready job is left that this runner could ever claim (its scheduler, or none unless strict_scheduler_match, within job_limits). Jobs claimed or running on other runners do not count. The runner may leave its allocation at once instead of waiting for new jobs."
+        ),
+    ] = False
 
 
 class JobFileRelationshipModel(BaseModel):

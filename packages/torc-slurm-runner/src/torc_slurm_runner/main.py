@@ -2,10 +2,13 @@
 
 It sizes itself from the allocation (its CPUs, memory and GPUs on this node), claims only
 jobs of its scheduler (or of none) whose runtime ends before the allocation does (less
-the workflow's ``compute_node_expiration_buffer_seconds``), and stops after
-``compute_node_wait_for_new_jobs_seconds`` without work, so an idle allocation gives its
-nodes back. Its scheduled compute node goes from pending to active when a runner starts,
-and to complete when the allocation's last runner ends. Started as the batch step it holds
+the workflow's ``compute_node_expiration_buffer_seconds``), and stops as soon as the
+server says no job it could ever claim is left (else after
+``compute_node_wait_for_new_jobs_seconds`` without work), so an idle allocation gives its
+nodes back. As it leaves it cancels the workflow's allocations still queued for a
+scheduler with no job left (:mod:`torc.slurm.idle`). Its scheduled compute node goes from
+pending to active when a runner starts, and to complete when the allocation's last runner
+ends. Started as the batch step it holds
 every node of the allocation (jobs with ``num_nodes`` > 1 run here and start their own
 steps across them); started by ``srun`` on each node, it holds its own node.
 
@@ -31,6 +34,8 @@ from torc.api import ApiError, TorcApi
 from torc.errors import ServerUnreachable
 from torc.runner import JobRunner, RunnerOptions
 from torc.runner.resources import Capacity
+from torc.slurm import idle
+from torc.slurm.states import SlurmError
 from torc_slurm_runner import allocation as slurm
 
 logger = logging.getLogger("torc_slurm_runner")
@@ -55,6 +60,14 @@ def last_runner(api: TorcApi, workflow_id: int, record: int) -> bool:
     node inactive before asking, so the last of several ending together sees none."""
     page = api.list_compute_nodes(workflow_id, is_active=True, scheduled_compute_node_id=record)
     return not page.items
+
+
+def cancel_idle(api: TorcApi, workflow_id: int) -> None:
+    """Cancel queued allocations that no job is left for; a failure only logs."""
+    try:
+        idle.cancel_idle_allocations(api, workflow_id)
+    except (ApiError, ServerUnreachable, SlurmError) as exc:
+        logger.warning("workflow_id=%d: queued allocations not checked: %s", workflow_id, exc)
 
 
 def job_step(job: m.JobModel, need: Capacity) -> list[str]:
@@ -128,6 +141,7 @@ def run(
         failed = summary.failed > 0
         if record is not None and last_runner(api, workflow_id, record):
             mark(api, workflow_id, here.job_id, "complete")
+        cancel_idle(api, workflow_id)
     except (ApiError, ServerUnreachable) as exc:
         typer.echo(f"torc-slurm-job-runner: error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import torc
-from torc.cli import completions, ping, plot_cmd, run_cmd, submit
+from torc.cli import completions, ping, plot_cmd, run_cmd, submit, submit_slurm
 from torc.cli.argv import early_server, hoist_format
 from torc.cli.common import ACTIVE, CliContext, CliError, OutputFormat
 from torc.cli.groups import LazyGroup
@@ -51,6 +51,7 @@ class RootGroup(LazyGroup):
         ),
         "admin": ("torc.cli.admin", "Server administration: users and worker tokens."),
         "slurm": ("torc.cli.slurm", "Slurm scheduler commands."),
+        "hpc": ("torc.cli.hpc", "HPC system profiles and partition information."),
         "scheduled-compute-nodes": (
             "torc.cli.scheduled_compute_nodes",
             "Scheduled compute node management commands.",
@@ -70,6 +71,7 @@ app = typer.Typer(
 app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
 app.command("submit")(submit.submit)
+app.command("submit-slurm")(submit_slurm.submit_slurm)
 app.command("exec")(run_cmd.exec_commands)
 app.command("plot-resources")(plot_cmd.plot_resources)
 app.command("ping")(ping.ping)

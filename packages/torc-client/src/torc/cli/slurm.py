@@ -125,3 +125,18 @@ def schedule_nodes(
         raise CliError(str(exc)) from None
     rows = submitted_rows(submitted, workflow_id=chosen, scheduler_config_id=scheduler.id)
     emit(ctx, rows, text=lambda: submitted_lines(rows))
+
+
+from torc.cli import slurm_logs  # noqa: E402  (sacct and parse-logs live there)
+
+app.command("parse-logs")(slurm_logs.parse_logs)
+app.command("sacct")(slurm_logs.sacct)
+
+from torc.cli import slurm_schedulers  # noqa: E402  (create, update, list, get, delete)
+
+slurm_schedulers.register(app)
+
+from torc.cli import slurm_generate, slurm_regenerate  # noqa: E402  (generate, regenerate)
+
+app.command("generate")(slurm_generate.generate)
+app.command("regenerate")(slurm_regenerate.regenerate)

@@ -12,7 +12,7 @@ import typer
 
 import torc_models as m
 from torc.api import TorcApi
-from torc.cli import run_cmd, submit, workflows_io, workflows_run
+from torc.cli import run_cmd, submit, submit_slurm, workflows_io, workflows_run
 from torc.cli.common import CliError, choose_workflow, cli, current_user, emit
 from torc.cli.groups import new_group
 from torc.cli.records import (
@@ -246,3 +246,8 @@ for group in (workflows_io.commands, workflows_run.commands):
     app.registered_commands += group.registered_commands
 app.command("run")(run_cmd.workflows_run)
 app.command("submit")(submit.workflows_submit)
+app.command("create-slurm")(submit_slurm.create_slurm)
+
+from torc.cli import workflows_sync  # noqa: E402  (sync-status)
+
+app.registered_commands += workflows_sync.commands.registered_commands

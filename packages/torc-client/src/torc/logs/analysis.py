@@ -8,7 +8,9 @@ known pattern with its file, line number, severity and type.
 
 Each line gets at most one finding, from the first pattern that matches: specific patterns
 come before general ones (CUDA out of memory before out of memory, MemoryError before any
-Python exception), so a line is reported under its most telling name.
+Python exception), so a line is reported under its most telling name. ``torc slurm
+parse-logs`` (:mod:`torc.slurm.log_patterns`) scans allocations' logs with the same
+catalogue.
 
 torc's own notices that it is retrying are not findings (:data:`RETRY_NOTICES`): a job sent
 back to ready by its failure handler, or the client riding out a server restart, is torc
@@ -22,7 +24,7 @@ import io
 import json
 import re
 import tarfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -69,8 +71,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("Slurm Node Failure", "Node Failure", "Slurm", "critical",
        r"NODE_FAIL|DUE TO NODE FAIL"),
     _p("Slurm Job Cancelled", "Cancelled", "Slurm", "error", r"\bCANCELLED\b"),
+    _p("Slurm Step Limit Exceeded", "Step Limit", "Slurm", "error", r"Exceeded.*step.*limit"),
+    # slurmstepd names its node on some sites: "slurmstepd-n1: error: ..."
     _p("Slurm Error", "Slurm Error", "Slurm", "error",
-       r"slurmstepd: error:|srun: error:|sbatch: error:"),
+       r"slurmstepd(?:-[\w.-]+)?: error:|srun: error:|sbatch: error:"),
+    _p("Slurm Job Failed", "Failed", "Slurm", "error", r"\bFAILED\b"),
     _p("Segmentation Fault", "Segfault", "Crash", "critical",
        CI + r"segmentation fault|SIGSEGV|segfault"),
     _p("Bus Error", "Bus Error", "Crash", "critical", r"Bus error|SIGBUS"),
@@ -180,13 +185,16 @@ def classify(line: str) -> tuple[Pattern, str] | None:
     return None
 
 
-def scan(name: str, lines: Iterable[str]) -> tuple[list[Finding], int]:
-    """Findings in one file (at most :data:`MAX_FINDINGS_PER_FILE`) and how many more."""
+def scan(
+    name: str, lines: Iterable[str], keep: Callable[[str], bool] | None = None
+) -> tuple[list[Finding], int]:
+    """Findings in one file (at most :data:`MAX_FINDINGS_PER_FILE`) and how many more;
+    with ``keep``, only in the lines it accepts (line numbers still count every line)."""
     findings: list[Finding] = []
     extra = 0
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        classified = classify(line)
+        classified = classify(line) if keep is None or keep(line) else None
         if classified is None:
             continue
         pattern, short = classified

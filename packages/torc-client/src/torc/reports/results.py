@@ -17,6 +17,7 @@ from typing import Any
 import torc_models as m
 from torc.api import TorcApi
 from torc.paging import fetch_all
+from torc.reports.node_hours import node_hours, node_hours_text
 from torc.workflows.operations import WorkflowError, job_status_counts
 from torc_models.units import duration_seconds, memory_bytes
 
@@ -80,6 +81,7 @@ def workflow_summary(api: TorcApi, workflow_id: int) -> dict[str, Any]:
         "total_exec_time_formatted": format_duration(exec_minutes * 60),
         "walltime_seconds": round(walltime, 3),
         "walltime_formatted": format_duration(walltime),
+        **node_hours(api, workflow_id),
     }
 
 
@@ -104,6 +106,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         f"Total Execution Time: {summary['total_exec_time_formatted']}",
         f"Walltime: {summary['walltime_formatted']}",
     ]
+    charged = node_hours_text(summary)
+    lines += [charged] if charged else []
     if summary["total_jobs"] and by_status["completed"] == summary["total_jobs"]:
         lines += ["", "✓ All jobs completed successfully!"]
     return "\n".join(lines)
@@ -224,18 +228,18 @@ def results_report(
     """Every result (latest run, or all runs) with the paths of its stdout and stderr
     files under ``output_dir``, warning about the files that are not there."""
     from torc.runner.process import stdio_paths  # the runner's names; loaded only here
+    from torc.slurm.ran import slurm_log_paths
 
     if not output_dir.is_dir():
         raise WorkflowError(f"Output directory does not exist: {output_dir}")
     workflow = api.get_workflow(workflow_id)
     results = _results(api, workflow_id, all_runs=all_runs or None, job_id=job_id)
     names = {j.id: j.name for j in fetch_all(lambda o: api.list_jobs(workflow_id, offset=o))}
-    nodes = {
-        n.id: n.compute_node_type
-        for n in fetch_all(lambda o: api.list_compute_nodes(workflow_id, offset=o))
-    }
+    nodes = {n.id: n for n in fetch_all(lambda o: api.list_compute_nodes(workflow_id, offset=o))}
     records, warnings = [], []
+    slurm_logs: dict[int | None, dict[str, Path | None]] = {}
     for r in results:
+        node = nodes.get(r.compute_node_id)
         stdout, stderr = stdio_paths(
             output_dir, workflow_id, r.job_id, r.run_id or 1, r.attempt_id or 1
         )
@@ -255,11 +259,20 @@ def results_report(
                 "completion_time": r.completion_time,
                 "exec_time_minutes": r.exec_time_minutes,
                 "compute_node_id": r.compute_node_id,
-                "compute_node_type": nodes.get(r.compute_node_id),
+                "compute_node_type": node.compute_node_type if node else None,
                 "job_stdout": str(stdout),
                 "job_stderr": str(stderr),
             }
         )
+        if node is not None and node.id not in slurm_logs:  # once per runner: it globs
+            slurm_logs[node.id] = slurm_log_paths(output_dir, workflow_id, node) or {}
+            for label, log in slurm_logs[node.id].items():  # dmesg: only if the runner failed
+                if log is not None and label != "dmesg_log" and not log.exists():
+                    warnings.append(
+                        f"Warning: {label} of compute node {node.id} does not exist: {log}"
+                    )
+        for label, log in slurm_logs.get(r.compute_node_id, {}).items():
+            records[-1][label] = str(log) if log is not None else None
     report = {
         "workflow_id": workflow_id,
         "workflow_name": workflow.name,

@@ -268,6 +268,10 @@ class JobRunner:
                         self.workflow_id,
                     )
                     return
+                if state.nothing_left:  # its allocation is not held idle for nothing
+                    logger.info("workflow_id=%d: no job is left for this node; it stops",
+                                self.workflow_id)  # fmt: skip
+                    return
             self._wait()
 
     def _stop_reason(self) -> str:

@@ -65,6 +65,8 @@ class ExchangeState:
     is_canceled: bool = False
     is_stalled: bool = False
     nothing_fits: bool = False
+    nothing_left: bool = False
+    """No job this runner could ever claim is left (runners of a scheduler only)."""
     unfit: dict[int, str] = field(default_factory=dict)
     """Ready jobs the server says can never run here, with why."""
     rounds: int = 0
@@ -251,6 +253,7 @@ class Exchanger(threading.Thread):
             self.state.is_canceled = reply.is_canceled
             self.state.is_stalled = bool(reply.is_stalled)
             self.state.nothing_fits = bool(reply.nothing_fits)
+            self.state.nothing_left = bool(reply.nothing_left)
             self.state.rounds += 1
             fresh = [u for u in reply.unfit_jobs or [] if u.job_id not in self.state.unfit]
             self.state.unfit.update((u.job_id, u.message) for u in fresh)

@@ -253,3 +253,23 @@ def nothing_fits(
         {**params, "w": workflow_id},
     ).first()
     return fitting is None
+
+
+def nothing_left(
+    conn: Connection, workflow_id: int, each: m.ComputeNodesResources, strict_scheduler_match: bool
+) -> bool:
+    """No finish awaits the unblocker and no uninitialized, blocked or ready job fits a node
+    of ``each`` (its scheduler or none, its size and time left): a runner of that node can
+    never claim another job. Jobs claimed or running elsewhere are their runners' to finish
+    (or retry)."""
+    if unapplied(conn, workflow_id):
+        return False
+    conditions, params = _fit_conditions(each, strict_scheduler_match)
+    waiting = conn.execute(
+        sql(
+            "SELECT 1 FROM job WHERE workflow_id = :w AND status IN (0, 1, 2) AND "
+            f"{' AND '.join(conditions)} LIMIT 1"
+        ),
+        {**params, "w": workflow_id},
+    ).first()
+    return waiting is None

@@ -189,6 +189,10 @@ def exchange_jobs(
             each = request.job_limits or resources
             unfit = claims.unfit_jobs(conn, id, each, strict)
             hopeless = bool(unfit) and claims.nothing_fits(conn, id, each, strict)
+        left_nothing = False  # a scheduler's runner that can never claim again may leave
+        if reason and resources and resources.scheduler_config_id is not None and not complete:
+            each = request.job_limits or resources
+            left_nothing = claims.nothing_left(conn, id, each, strict)
     # The unblocker is needed for finishes a job waits for, and to notice that the
     # workflow is done, which cannot be while this runner got more jobs to run.
     if finished.flagged or (request.completions and not jobs):
@@ -202,6 +206,7 @@ def exchange_jobs(
         "is_stalled": stalled,
         "unfit_jobs": [{"job_id": i, "code": 422, "message": why} for i, why in unfit],
         "nothing_fits": hopeless,
+        "nothing_left": left_nothing,
     }
 
 
