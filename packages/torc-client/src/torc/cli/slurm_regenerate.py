@@ -19,7 +19,6 @@ from torc.cli.slurm_generate import (
 )
 
 if TYPE_CHECKING:
-    from torc.api import TorcApi
     from torc.slurm.regenerate import Regeneration
 
 
@@ -55,24 +54,6 @@ def _plan_lines(regeneration: Regeneration) -> list[str]:
                 f"  {stage.allocations} allocation(s) for {_jobs(len(stage.job_ids))} {when}"
             )
     return lines
-
-
-def _initialize_first(api: TorcApi, workflow_id: int, submit: bool) -> None:
-    """Initialization drops recovery actions, so it must come before them."""
-    from torc.workflows.operations import WorkflowError, initialize_workflow
-
-    if not api.is_workflow_uninitialized(workflow_id).is_uninitialized:
-        return
-    if not submit:
-        raise CliError(
-            f"workflow {workflow_id} is not initialized, and initializing it later would drop "
-            "the allocations regenerate sets up: pass --submit (it initializes the workflow "
-            "first), or initialize it with torc workflows initialize"
-        )
-    try:
-        initialize_workflow(api, workflow_id)
-    except WorkflowError as exc:
-        raise CliError(f"cannot initialize workflow {workflow_id}: {exc}") from None
 
 
 def regenerate(
@@ -156,6 +137,7 @@ def regenerate(
     from torc.slurm.regenerate import (
         RegenerateOptions,
         apply_regeneration,
+        initialize_first,
         plan_regeneration,
         recorded_settings,
     )
@@ -182,7 +164,7 @@ def regenerate(
     typer.echo("Regenerating Slurm schedulers...", err=cli(ctx).json)
     try:
         if not dry_run:
-            _initialize_first(api, workflow_id, submit)
+            initialize_first(api, workflow_id, submit)
         regeneration = plan_regeneration(api, workflow_id, chosen, options)
         created = [] if dry_run else apply_regeneration(api, regeneration)
     except GenerateError as exc:

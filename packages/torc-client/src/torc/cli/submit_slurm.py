@@ -9,7 +9,7 @@ strategy) in its ``metadata.slurm_generate``, so ``torc slurm regenerate`` can r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -48,20 +48,6 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _settings(
-    generated: Generated, group_by: GroupBy, strategy: WalltimeStrategy, multiplier: float,
-    single: bool,
-) -> dict[str, Any]:  # fmt: skip
-    return {
-        "account": generated.account,
-        "profile": generated.profile,
-        "group_by": group_by.value,
-        "walltime_strategy": strategy.value,
-        "walltime_multiplier": multiplier,
-        "single_allocation": single,
-    }
-
-
 def _rebuild(spec_file: SpecFile, generated: Generated) -> WorkflowSpec:
     from torc.spec import SpecError
 
@@ -74,23 +60,24 @@ def _rebuild(spec_file: SpecFile, generated: Generated) -> WorkflowSpec:
 def _create(
     ctx: typer.Context,
     spec: WorkflowSpec,
-    settings: dict[str, Any],
+    generated: Generated,
     *,
     user: str | None,
     skip_checks: bool,
     no_resource_monitoring: bool = False,
 ) -> tuple[TorcApi, int, int]:
-    """Create the workflow and record the settings; returns (api, workflow ID, jobs)."""
+    """Create the workflow with its generation settings; returns (api, workflow ID, jobs)."""
     from torc.cli.records import progress_bar
-    from torc.slurm.regenerate import METADATA_KEY
-    from torc.spec import SpecError, create_workflow_from_spec
+    from torc.slurm.generated_workflow import create_generated_workflow, generation_settings
+    from torc.spec import SpecError
 
     api = cli(ctx).api
     try:
         with progress_bar() as progress:
-            workflow_id = create_workflow_from_spec(
+            workflow_id, jobs = create_generated_workflow(
                 api,
                 spec,
+                generation_settings(generated),
                 user=user or current_user(),
                 skip_checks=skip_checks,
                 no_resource_monitoring=no_resource_monitoring,
@@ -98,10 +85,6 @@ def _create(
             )
     except SpecError as exc:
         raise CliError(str(exc)) from None
-    workflow = api.get_workflow(workflow_id)
-    metadata = {**(workflow.metadata or {}), METADATA_KEY: settings}
-    api.update_workflow(workflow_id, workflow.model_copy(update={"metadata": metadata}))
-    jobs = api.list_jobs(workflow_id, limit=1).total_count or 0
     return api, workflow_id, jobs
 
 
@@ -163,10 +146,7 @@ def submit_slurm(
         raise CliError(f"{MISSING_START_ACTION} (no job is ready at the start)")
     if not can_submit():
         raise CliError(NO_SBATCH)
-    settings = _settings(
-        generated, group_by, walltime_strategy, walltime_multiplier, single_allocation
-    )
-    api, workflow_id, jobs = _create(ctx, spec, settings, user=None, skip_checks=skip_checks)
+    api, workflow_id, jobs = _create(ctx, spec, generated, user=None, skip_checks=skip_checks)
     try:
         initialize_workflow(api, workflow_id, force=ignore_missing_data)
     except WorkflowError as exc:
@@ -245,13 +225,10 @@ def create_slurm(
         if not summary["valid"] and not skip_checks:
             raise typer.Exit(1)
         return
-    settings = _settings(
-        generated, group_by, walltime_strategy, walltime_multiplier, single_allocation
-    )
     api, workflow_id, jobs = _create(
         ctx,
         spec,
-        settings,
+        generated,
         user=user,
         skip_checks=skip_checks,
         no_resource_monitoring=no_resource_monitoring,

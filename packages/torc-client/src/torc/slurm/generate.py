@@ -74,6 +74,8 @@ class Generated:
     """Jobs bound to the generated schedulers."""
     kept: int = 0
     """Jobs that keep the scheduler the spec gave them."""
+    options: GenerateOptions | None = None
+    """How they were generated (recorded on workflows made from them)."""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -127,7 +129,9 @@ def generate(spec_file: SpecFile, profile: HpcProfile, options: GenerateOptions)
     kept = [] if options.force else [s.name for s in spec.slurm_schedulers if s.name]
     taken = set(kept)
     with_partition = profile.name not in ROUTING_PROFILES
-    result = Generated(copy.deepcopy(spec_file.data), profile.name, options.account)
+    result = Generated(
+        copy.deepcopy(spec_file.data), profile.name, options.account, options=options
+    )
     result.jobs, result.kept = len(targets), len(expanded.jobs) - len(targets)
     selector = Selector(result.data, expanded.jobs)
     assignment: dict[str, str] = {}

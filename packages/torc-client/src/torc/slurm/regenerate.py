@@ -138,6 +138,25 @@ def choose_account(
     )
 
 
+def initialize_first(api: TorcApi, workflow_id: int, submit: bool) -> None:
+    """Initialize a never-initialized workflow before regenerating (with ``submit``):
+    initialization drops recovery actions, so it must come before them."""
+    from torc.workflows.operations import WorkflowError, initialize_workflow
+
+    if not api.is_workflow_uninitialized(workflow_id).is_uninitialized:
+        return
+    if not submit:
+        raise GenerateError(
+            f"workflow {workflow_id} is not initialized, and initializing it later would drop "
+            "the allocations regenerate sets up: pass --submit (it initializes the workflow "
+            "first), or initialize it with torc workflows initialize"
+        )
+    try:
+        initialize_workflow(api, workflow_id)
+    except WorkflowError as exc:
+        raise GenerateError(f"cannot initialize workflow {workflow_id}: {exc}") from None
+
+
 def plan_regeneration(
     api: TorcApi, workflow_id: int, profile: HpcProfile, options: RegenerateOptions
 ) -> Regeneration:
