@@ -182,7 +182,8 @@ def test_sync_status_completes_vanished_and_cancels_unneeded_queued_allocations(
     assert {a.status for a in allocations(api, workflow_id)} == {"complete"}
 
 
-def two_schedulers(cluster: SlurmCluster) -> str:
+def two_schedulers(cluster: SlurmCluster, release: Path) -> str:
+    """Three quick jobs, and a slow one that runs until the test creates ``release``."""
     return f"""\
 name: two_kinds
 compute_node_wait_for_new_jobs_seconds: 300
@@ -191,7 +192,9 @@ jobs:
     command: sleep 3
     scheduler: quick
     parameters: {{i: "1:3"}}
-  - {{name: slow, command: sleep 60, scheduler: slow}}
+  - name: slow
+    command: bash -c 'until [ -e {release} ]; do sleep 0.2; done'
+    scheduler: slow
 slurm_schedulers:
   - {{name: quick, account: {cluster.account}, walltime: "00:10:00", extra: --hold}}
   - {{name: slow, account: {cluster.account}, walltime: "00:10:00"}}
@@ -201,7 +204,8 @@ slurm_schedulers:
 def test_a_runner_with_nothing_left_leaves_and_cancels_its_queued_sibling(
     server: ServerProcess, slurm_cluster: SlurmCluster, tmp_path: Path
 ) -> None:
-    workflow_id = create(server, tmp_path, two_schedulers(slurm_cluster))
+    release = tmp_path / "release"
+    workflow_id = create(server, tmp_path, two_schedulers(slurm_cluster, release))
     api = server.api()
     ids = {s.name: str(s.id) for s in api.list_slurm_schedulers(workflow_id).items}
     schedule = ["slurm", "schedule-nodes", str(workflow_id), "-p", "1", "--scheduler-config-id"]
@@ -232,6 +236,7 @@ def test_a_runner_with_nothing_left_leaves_and_cancels_its_queued_sibling(
         ),
         "the held and the quick allocations to be complete",
     )
+    release.touch()
     wait_until_complete(api, workflow_id)
     assert wait_for_slurm_job(slow, FINAL, timeout=120) == "COMPLETED"
 
