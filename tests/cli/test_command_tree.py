@@ -132,6 +132,11 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     "reports summary": ("workflow_id", ""),
     "completions": ("shell", ""),
     "submit": ("workflow_spec_or_id", "--ignore-missing-data -i --skip-checks"),
+    "recover": (
+        "workflow_id",
+        "--output-dir -o --memory-multiplier --runtime-multiplier --retry-unknown "
+        "--recovery-hook --dry-run --profile",
+    ),
     "submit-slurm": (
         "workflow_spec",
         "--account --hpc-profile --single-allocation --ignore-missing-data -i --skip-checks",
@@ -244,7 +249,7 @@ def command_at(path: str) -> Any:
 
 
 LEAVES = [leaf for group in GROUPS for leaf in leaves(command_at(group), [group])]
-LEAVES += ["completions", "submit", "submit-slurm"]
+LEAVES += ["completions", "submit", "recover", "submit-slurm"]
 
 
 def test_tree_is_the_documented_one() -> None:

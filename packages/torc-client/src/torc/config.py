@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
             "num_cpus": None,
             "memory_gb": None,
             "num_gpus": None,
+            "job_cgroups": False,
         },
         "hpc": {"profile_overrides": {}, "custom_profiles": {}},
     },

@@ -1879,6 +1879,12 @@ class ResultModel(BaseModel):
         str | None,
         Field(description="Name of the result's job; filled in on reads, ignored on writes."),
     ] = None
+    oom_killed: Annotated[
+        bool | None,
+        Field(
+            description="Whether the kernel's OOM killer killed a process of the job in its own memory cgroup (the runner's --job-cgroups option); null if the job ran without one."
+        ),
+    ] = None
     peak_cpu_percent: Annotated[
         float | None,
         Field(

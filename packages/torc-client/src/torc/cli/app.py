@@ -71,6 +71,9 @@ app = typer.Typer(
 app.command("completions")(completions.completions)
 app.command("run")(run_cmd.run)
 app.command("submit")(submit.submit)
+from torc.cli.recover import recover  # noqa: E402  (torc recover)
+
+app.command("recover")(recover)
 app.command("submit-slurm")(submit_slurm.submit_slurm)
 app.command("exec")(run_cmd.exec_commands)
 app.command("plot-resources")(plot_cmd.plot_resources)

@@ -150,7 +150,16 @@ add_list(
         "include_relationships": values["include_relationships"] or None,
     },
 )
-add_get(app, "job", TorcApi.get_job)
+
+
+def _get_job(api: TorcApi, job_id: int) -> Any:
+    """The job, with the recovery history of its requirements when it has one."""
+    from torc.recovery.history import with_history
+
+    return with_history(api, api.get_job(job_id))
+
+
+add_get(app, "job", _get_job)
 app.command("spawn")(spawn)
 
 

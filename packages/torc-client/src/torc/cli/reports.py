@@ -11,6 +11,7 @@ import typer
 from torc.cli.common import choose_workflow, cli, emit, print_json, print_table
 from torc.cli.groups import new_group
 from torc.cli.records import WorkflowIdArg, user_errors
+from torc.reports.failed import FAILED_COLUMNS
 from torc.reports.results import check_utilization, results_report, summary_text, workflow_summary
 
 app = new_group()
@@ -56,6 +57,11 @@ def check_resource_utilization(
     rows = report["usage"] if show_all else report["violations"]
     if rows:
         print_table(rows, USAGE_COLUMNS)
+    if include_failed:
+        failed = report["failed_jobs"]
+        typer.echo(f"\n{len(failed)} failed job(s):" if failed else "\nNo failed jobs.")
+        if failed:
+            print_table(failed, FAILED_COLUMNS)
 
 
 @app.command()

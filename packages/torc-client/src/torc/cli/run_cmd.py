@@ -24,6 +24,16 @@ MaxParallel = Annotated[
 NumCpus = Annotated[int | None, typer.Option("--num-cpus", help="CPUs available (default: all).")]
 MemoryGb = Annotated[float | None, typer.Option("--memory-gb", help="Memory in GB (default: all).")]
 NumGpus = Annotated[int | None, typer.Option("--num-gpus", help="GPUs (default: detected).")]
+JobCgroupsFlag = Annotated[
+    bool | None,
+    typer.Option(
+        "--job-cgroups/--no-job-cgroups",
+        help="Run each job in its own memory cgroup limited to its memory requirement, so "
+        "OOM kills are detected (default: client.run.job_cgroups; ignored where cgroups "
+        "cannot be created).",
+        show_default=False,
+    ),
+]
 PollInterval = Annotated[
     float | None, typer.Option("--poll-interval", "-p", help="Seconds between polls when idle.")
 ]
@@ -41,6 +51,7 @@ def run_workflow(
     num_gpus: int | None = None,
     skip_checks: bool = False,
     created: bool = False,
+    job_cgroups: bool | None = None,
 ) -> None:
     """Initialize if needed, run until the workflow is done, print a summary.
 
@@ -62,6 +73,9 @@ def run_workflow(
         num_cpus=num_cpus or config.get("client.run.num_cpus"),
         memory_gb=memory_gb or config.get("client.run.memory_gb"),
         num_gpus=num_gpus if num_gpus is not None else config.get("client.run.num_gpus"),
+        job_cgroups=bool(
+            job_cgroups if job_cgroups is not None else config.get("client.run.job_cgroups")
+        ),
     )
     view = ProgressView(lambda: api.list_job_ids(workflow_id).count)
     runner = JobRunner(api, workflow_id, options, on_progress=view.update)
@@ -127,6 +141,7 @@ def run(
     skip_checks: Annotated[
         bool, typer.Option("--skip-checks", help="Skip validation checks.")
     ] = False,
+    job_cgroups: JobCgroupsFlag = None,
 ) -> None:
     """Run a workflow locally (create it from a spec file, or run an existing one by ID)."""
     created = not workflow_spec_or_id.isdigit()
@@ -151,6 +166,7 @@ def run(
         num_gpus=num_gpus,
         skip_checks=skip_checks,
         created=created,
+        job_cgroups=job_cgroups,
     )
 
 
@@ -176,6 +192,7 @@ def workflows_run(
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help="Output directory for job logs.")
     ] = None,
+    job_cgroups: JobCgroupsFlag = None,
 ) -> None:
     """Run a workflow locally on the current node."""
     run_workflow(
@@ -184,6 +201,7 @@ def workflows_run(
         output_dir=output_dir,
         poll_interval=poll_interval,
         max_parallel_jobs=max_parallel_jobs,
+        job_cgroups=job_cgroups,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import torc_models as m
 from torc.api import TorcApi
 from torc.paging import fetch_all
+from torc.reports.failed import failed_jobs
 from torc.reports.node_hours import node_hours, node_hours_text
 from torc.workflows.operations import WorkflowError, job_status_counts
 from torc_models.units import duration_seconds, memory_bytes
@@ -180,7 +181,8 @@ def check_utilization(
 
     ``violations`` lists the resources a job exceeded; ``usage`` every comparison made.
     Only completed jobs are checked unless ``include_failed`` (failed and terminated jobs
-    are what recovery looks at: an OOM kill shows as memory at the limit).
+    are what recovery looks at: an OOM kill shows as memory at the limit); then
+    ``failed_jobs`` lists each failed job with its ``likely_oom`` and ``likely_timeout``.
     """
     statuses = CHECKED_STATUSES | (FAILED_STATUSES if include_failed else frozenset())
     results = [r for r in _results(api, workflow_id, run_id=run_id) if r.status in statuses]
@@ -195,7 +197,7 @@ def check_utilization(
         if job is not None and rr is not None:
             usage += _compare(result, job.name, rr)
     violations = [u for u in usage if u.exceeded]
-    return {
+    report: dict[str, Any] = {
         "workflow_id": workflow_id,
         "run_id": run_id,
         "total_results": len(results),
@@ -203,6 +205,10 @@ def check_utilization(
         "violations": [_row(u) for u in violations],
         "usage": [_row(u) for u in usage],
     }
+    if include_failed:  # with each failed job's likely cause (torc.reports.failed)
+        report["failed_jobs"] = failed_jobs(api, workflow_id, run_id=run_id)
+        report["failed_job_count"] = len(report["failed_jobs"])
+    return report
 
 
 def _row(usage: Usage) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import torc_models as m
@@ -26,6 +27,7 @@ from torc.api import ApiError, TorcApi
 from torc.errors import ServerUnreachable
 from torc.runner import failures
 from torc.runner.actions import ActionRunner, safe
+from torc.runner.cgroups import JobCgroups
 from torc.runner.devices import DevicePool
 from torc.runner.exchange import Claim, Exchanger, Outcome, drain_pipe
 from torc.runner.monitor import MonitorConfig, ResourceMonitor
@@ -85,6 +87,7 @@ class JobRunner:
         self._mean_runtime = SHORT_JOB_SECONDS  # seconds, a moving average of recent jobs
         self._released: list[m.JobModel] = []  # stopped because the node went away
         self._signaled: list[tuple[JobProcess, int]] = []  # killed by the allocation's end
+        self.cgroups: JobCgroups | None = None
 
     # -- set-up and tear-down -------------------------------------------------------------
     def _prepare(self) -> None:
@@ -93,6 +96,7 @@ class JobRunner:
         self.use_pending_failed = bool(workflow.use_pending_failed)
         self.run_id = workflow.run_id or self.api.get_workflow_status(self.workflow_id).run_id
         self._open_log()
+        self.cgroups = self._job_cgroups()
         raw = workflow.resource_monitor_config
         stored = raw.model_dump(mode="json", exclude_unset=True) if raw else None
         monitor = MonitorConfig.from_workflow(stored)
@@ -153,6 +157,21 @@ class JobRunner:
             mode,
         )
 
+    def _job_cgroups(self) -> JobCgroups | None:
+        if not self.options.job_cgroups:
+            return None
+        if self.options.wrapper is not None:  # job steps: the scheduler limits their memory
+            logger.warning("--job-cgroups: jobs run under a wrapper here; no job cgroups")
+            return None
+        return JobCgroups.create()
+
+    def _job_cgroup(self, job: m.JobModel) -> Path | None:
+        """A memory cgroup for the job when it has a memory requirement of its own."""
+        rr = self._requirement(job) if self.cgroups is not None else None
+        if self.cgroups is None or rr is None or rr.name == "default" or not rr.memory:
+            return None
+        return self.cgroups.make(job.id or 0, job.attempt_id or 1, memory_bytes(rr.memory))
+
     def _open_log(self) -> None:
         default = f"job_runner_{socket.gethostname()}_{self.workflow_id}_{self.run_id}.log"
         name = self.options.log_name or default
@@ -162,6 +181,8 @@ class JobRunner:
         safe(self.actions.run_pending, "on_worker_complete")
         if self.monitor is not None:
             self.monitor.stop()
+        if self.cgroups is not None:
+            self.cgroups.close()
         duration = time.monotonic() - self.summary.started_at
         try:
             node = self.api.get_compute_node(self.compute_node_id)
@@ -426,7 +447,8 @@ class JobRunner:
         try:
             wrap = self.options.wrapper
             prefix = wrap(job, need) if wrap is not None else ()
-            proc = launch(job, env, self.output_dir, self.run_id, limit, prefix)
+            cgroup = self._job_cgroup(job) if self.cgroups is not None else None
+            proc = launch(job, env, self.output_dir, self.run_id, limit, prefix, cgroup)
         except OSError as exc:
             logger.error("workflow_id=%d job_id=%d cannot start: %s", self.workflow_id, job.id, exc)
             if need.gpus:
@@ -488,6 +510,8 @@ class JobRunner:
     def _outcome(self, proc: JobProcess, code: int, ended: float) -> Outcome:
         job = proc.job
         stats = self.monitor.finish(job.id or 0) if self.monitor is not None else {}
+        if proc.cgroup is not None and self.cgroups is not None:
+            stats["oom_killed"] = self.cgroups.finish(proc.cgroup)
         minutes = (ended - proc.started) / 60
         self._mean_runtime += 0.1 * (ended - proc.started - self._mean_runtime)
         may_retry = False

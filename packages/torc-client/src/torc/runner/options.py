@@ -47,6 +47,9 @@ class RunnerOptions:
     """Asked when SIGTERM arrives: True when the node itself is going away (scancel,
     preemption, a time limit reached without warning). Its jobs then go back to ready,
     as a lost runner's do, instead of being reported terminated."""
+    job_cgroups: bool = False
+    """Run each job with a memory requirement in its own memory cgroup limited to it, and
+    record on its result whether the OOM killer struck (:mod:`torc.runner.cgroups`)."""
 
 
 @dataclass

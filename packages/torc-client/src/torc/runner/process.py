@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torc_models as m
+from torc.runner.cgroups import join_command
 from torc.runner.resources import Capacity
 
 SHELL = shutil.which("bash") or "/bin/sh"
@@ -97,6 +98,8 @@ class JobProcess:
     """Why the runner killed it ("runtime", "canceled", "terminated"), if it did."""
     need: Capacity = field(default_factory=lambda: Capacity(0, 0, 0))
     """The resources it holds while it runs."""
+    cgroup: Path | None = None
+    """Its own memory cgroup (``--job-cgroups``), if it has one."""
     code: int | None = None
     """The exit code once reaped; signals map to 128 + signal number, as shells do."""
 
@@ -133,17 +136,21 @@ def launch(
     run_id: int,
     runtime_seconds: int | None,
     prefix: Sequence[str] = (),
+    cgroup: Path | None = None,
 ) -> JobProcess:
     """Start the job's command in a new session, stdio in its own files; ``prefix`` (an
     absolute program path first) runs the shell under another command, such as ``srun``.
 
     ``posix_spawn`` (vfork and exec) rather than ``subprocess.Popen``: the child opens its
     stdio files itself and the runner pays a fifth of Popen's CPU per job, which is most
-    of what a runner does for a short job.
+    of what a runner does for a short job. With ``cgroup`` the shell first joins that
+    cgroup, so all the job's processes start in it.
     """
     assert job.id is not None
     stdout, stderr = stdio_paths(output_dir, job.workflow_id, job.id, run_id, job.attempt_id or 1)
     command = job.invocation_script + " " + job.command if job.invocation_script else job.command
+    if cgroup is not None:
+        command = join_command(cgroup, command)
     argv = [*prefix, SHELL, "-c", command]
     pid = os.posix_spawn(
         argv[0],
@@ -166,4 +173,5 @@ def launch(
         deadline=started + runtime_seconds if runtime_seconds else None,
         stdout=stdout,
         stderr=stderr,
+        cgroup=cgroup,
     )

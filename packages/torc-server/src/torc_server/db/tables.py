@@ -274,6 +274,7 @@ table(
     optional("avg_cpu_percent", Float),
     optional("peak_memory_bytes", BigInteger),
     optional("avg_memory_bytes", BigInteger),
+    optional("oom_killed", Boolean),
     Index("ix_result_workflow_run", "workflow_id", "run_id", "job_id"),
 )
 

@@ -50,6 +50,7 @@ RESULT_COLUMNS = (
     "avg_cpu_percent",
     "peak_memory_bytes",
     "avg_memory_bytes",
+    "oom_killed",
 )
 INSERT_RESULT = (
     f"INSERT INTO result ({', '.join(RESULT_COLUMNS)}) "
@@ -200,6 +201,7 @@ def _result_values(row: Mapping[Any, Any], completion: Completion, code: int) ->
         "avg_cpu_percent": result.avg_cpu_percent,
         "peak_memory_bytes": result.peak_memory_bytes,
         "avg_memory_bytes": result.avg_memory_bytes,
+        "oom_killed": result.oom_killed,
     }
 
 

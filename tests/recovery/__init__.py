@@ -1,0 +1,1 @@
+"""Failure detection: OOM, timeout and unknown causes (torc.recovery.diagnosis)."""
