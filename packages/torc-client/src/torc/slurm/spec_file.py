@@ -19,8 +19,7 @@ from typing import Any
 
 import yaml
 
-from torc.spec.errors import SourceMap, SpecError
-from torc.spec.loading import EXTENSIONS, LOADERS
+from torc.spec.loading import parse_spec_file
 from torc.spec.models import WorkflowSpec
 from torc.spec.validation import build_spec
 from torc.spec.yaml_format import _RESOLVERS
@@ -48,32 +47,11 @@ class SpecFile:
 
 def read_spec_file(path: str | Path) -> SpecFile:
     """Parse and validate ``path`` as :func:`torc.spec.load_spec` does; raises SpecError."""
-    file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SpecError("no such file", file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read the file: {exc}", file) from None
-    primary = EXTENSIONS.get(Path(path).suffix.lower())
-    order = [primary] if primary else []
-    order += [fmt for fmt in LOADERS if fmt != primary]
-    first_error: SpecError | None = None
-    for fmt in order:
-        sources = SourceMap(file)
-        try:
-            data = LOADERS[fmt](text, sources)
-        except SpecError as exc:
-            first_error = first_error or exc
-            continue
-        if isinstance(data, dict) or fmt == primary:
-            spec = build_spec(copy.deepcopy(data), sources)
-            assert isinstance(data, dict)  # build_spec refuses anything else
-            kind = "json" if fmt in ("json", "json5") else "yaml"
-            return SpecFile(Path(path), data, spec, kind)
-    if primary is None or first_error is None:
-        raise SpecError("could not be parsed as JSON, JSON5, YAML or KDL", file)
-    raise first_error
+    data, sources, fmt = parse_spec_file(path)
+    spec = build_spec(copy.deepcopy(data), sources)
+    assert isinstance(data, dict)  # build_spec refuses anything else
+    kind = "json" if fmt in ("json", "json5") else "yaml"
+    return SpecFile(Path(path), data, spec, kind)
 
 
 def output_format(spec_file: SpecFile, output: Path | None) -> str:

@@ -41,8 +41,9 @@ def parse_spec_text(text: str, fmt: str, source: str = "<string>") -> WorkflowSp
     return build_spec(LOADERS[name](text, sources), sources)
 
 
-def load_spec(path: str | Path) -> WorkflowSpec:
-    """Read, parse and validate the spec file at ``path``."""
+def parse_spec_file(path: str | Path) -> tuple[Any, SourceMap, str]:
+    """Read and parse (not validate) the spec file at ``path``: the document, its source
+    map and the format it was read as."""
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -62,8 +63,14 @@ def load_spec(path: str | Path) -> WorkflowSpec:
             first_error = first_error or exc
             continue
         if isinstance(data, dict) or fmt == primary:
-            return build_spec(data, sources)
+            return data, sources, fmt
     if primary is None:
         raise SpecError("could not be parsed as JSON, JSON5, YAML or KDL", file)
     assert first_error is not None
     raise first_error
+
+
+def load_spec(path: str | Path) -> WorkflowSpec:
+    """Read, parse and validate the spec file at ``path``."""
+    data, sources, _ = parse_spec_file(path)
+    return build_spec(data, sources)
